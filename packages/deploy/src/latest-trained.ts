@@ -14,6 +14,6 @@ export async function latestTrained(
   name: string,
 ): Promise<TargetVersion | undefined> {
   const entry = await latestVersion(resolve(root), name);
-  if (!entry) return undefined;
+  if (!entry?.creationTime) return undefined; // latestVersion only returns versions with one
   return { version: entry.version, creationTime: entry.creationTime, dir: resolve(entry.dir) };
 }
