@@ -1,0 +1,1 @@
+export { createMariaDbSink, type MariaDbSinkOptions } from './sink.js';

@@ -1,0 +1,1 @@
+export { createSqliteSink, type SqliteSinkOptions } from './sink.js';
