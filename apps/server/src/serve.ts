@@ -2,7 +2,7 @@ import { runPrimary } from './cluster/primary.js';
 import { redactUrl, type ServerConfig } from './config.js';
 import { errorMessage, logEvent } from './logger.js';
 import { startServer } from './server.js';
-import { startRegistryWatcher } from './watcher.js';
+import { startRegistryWatch as startRegistryWatcher } from './watch.js';
 
 /**
  * Runs the server until SIGTERM or SIGINT, then drains it: readiness 503, no new connections,

@@ -51,7 +51,8 @@ function modelRefFrom(body: unknown): ModelRef | null {
   const creationTime = b.creation_time ?? b.creationTime;
   const version = b.model_version ?? b.version ?? b.modelVersion;
   if (typeof creationTime !== 'string' || creationTime === '') return null;
-  return { version: typeof version === 'string' ? version : String(version ?? ''), creationTime };
+  const name = typeof version === 'string' || typeof version === 'number' ? String(version) : '';
+  return { version: name, creationTime };
 }
 
 /** A thin HTTP client for the server routes the deploy uses; every call is bounded by `timeoutMs`. */

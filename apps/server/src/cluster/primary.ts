@@ -9,7 +9,7 @@ import { errorMessage, logEvent } from '../logger.js';
 import { resolveStartupVersion } from '../model-loader.js';
 import type { SwapResponse } from '../schema/api.js';
 import type { ShutdownReport } from '../server.js';
-import { startRegistryWatcher } from '../watcher.js';
+import { startRegistryWatch as startRegistryWatcher } from '../watch.js';
 import { isCatserveMessage, type AdminOp, type PrimaryMessage, type WireError, type WorkerInit, type WorkerMessage } from './messages.js';
 
 const PHASE_TIMEOUT_MS = 120_000;
