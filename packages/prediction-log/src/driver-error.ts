@@ -20,7 +20,9 @@ export function driverErrorOf(error: unknown): unknown {
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
   }
   return String(error);
 }

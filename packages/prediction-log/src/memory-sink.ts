@@ -36,12 +36,16 @@ export class MemorySink implements PredictionSink {
   }
 
   count(): Promise<number> {
-    return this.#closed ? Promise.reject(this.#closedError('count')) : Promise.resolve(this.#rows.length);
+    return this.#closed
+      ? Promise.reject(this.#closedError('count'))
+      : Promise.resolve(this.#rows.length);
   }
 
   readAll(): Promise<PredictionRecord[]> {
     if (this.#closed) return Promise.reject(this.#closedError('readAll'));
-    return Promise.resolve(this.#rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt.getTime()) })));
+    return Promise.resolve(
+      this.#rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt.getTime()) })),
+    );
   }
 
   ping(): Promise<void> {
@@ -54,6 +58,8 @@ export class MemorySink implements PredictionSink {
   }
 
   #closedError(op: string): SinkWriteError {
-    return new SinkWriteError(`memory sink ${op} failed: sink is closed`, { cause: new Error('sink is closed') });
+    return new SinkWriteError(`memory sink ${op} failed: sink is closed`, {
+      cause: new Error('sink is closed'),
+    });
   }
 }

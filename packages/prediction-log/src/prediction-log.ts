@@ -82,7 +82,8 @@ function defaultWorkerId(): string {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`createPredictionLog: ${name} must be a positive number`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new RangeError(`createPredictionLog: ${name} must be a positive number`);
   return v;
 }
 
@@ -141,7 +142,11 @@ class SpoolingPredictionLog implements PredictionLog {
     const pingIntervalMs = positive('pingIntervalMs', options.pingIntervalMs, 5000);
     const segmentBytes = positive('segmentBytes', options.segmentBytes, 16 * 1024 * 1024);
     this.#memoryCap = Math.max(10_000, this.#batchSize * 20);
-    this.#spool = new Spool(options.spoolDir, String(options.workerId ?? defaultWorkerId()), segmentBytes);
+    this.#spool = new Spool(
+      options.spoolDir,
+      String(options.workerId ?? defaultWorkerId()),
+      segmentBytes,
+    );
     this.#unackedLines = this.#spool.recoveredLines;
     this.#memoryMode = this.#spool.ackOffset === this.#spool.endOffset;
     this.#pingTimer = setInterval(() => this.#ping(), pingIntervalMs).unref();
@@ -154,7 +159,8 @@ class SpoolingPredictionLog implements PredictionLog {
     assertValidRecord(r);
     const encoded = encodeRecord(r);
     const spoolBytes = this.#spoolBytes();
-    if (spoolBytes + encoded.bytes > this.#spoolLimitBytes) throw new SpoolFullError(spoolBytes, this.#spoolLimitBytes);
+    if (spoolBytes + encoded.bytes > this.#spoolLimitBytes)
+      throw new SpoolFullError(spoolBytes, this.#spoolLimitBytes);
     this.#pending.push(encoded);
     this.#pendingBytes += encoded.bytes;
     this.#timer ??= setTimeout(() => {
@@ -186,7 +192,9 @@ class SpoolingPredictionLog implements PredictionLog {
     if (this.#spoolFailing) throw new Error(this.#lastError ?? 'spool write failed');
     const target = this.#spool.endOffset;
     if (this.#spool.ackOffset >= target) return;
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ target, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) =>
+      this.#waiters.push({ target, resolve, reject }),
+    );
     void this.#drain();
     await done;
   }
@@ -230,7 +238,9 @@ class SpoolingPredictionLog implements PredictionLog {
   }
 
   #spoolBytes(): number {
-    return this.#pendingBytes + this.#appendingBytes + (this.#spool.endOffset - this.#spool.ackOffset);
+    return (
+      this.#pendingBytes + this.#appendingBytes + (this.#spool.endOffset - this.#spool.ackOffset)
+    );
   }
 
   #appendPending(): Promise<void> {
@@ -271,7 +281,10 @@ class SpoolingPredictionLog implements PredictionLog {
     this.#spoolFailing = false;
     this.#spooled += batch.length;
     this.#unackedLines += batch.length;
-    if (this.#memoryMode && this.#memory.length - this.#memoryHead + batch.length <= this.#memoryCap) {
+    if (
+      this.#memoryMode &&
+      this.#memory.length - this.#memoryHead + batch.length <= this.#memoryCap
+    ) {
       for (const e of batch) {
         e.line = '';
         this.#memory.push(e);
@@ -331,7 +344,8 @@ class SpoolingPredictionLog implements PredictionLog {
       return { records, lines: n, fromMemory: n, end: ack + bytes };
     }
     const read = await this.#spool.read(ack, this.#batchSize);
-    if (read.next <= ack) throw new SpoolError(`spool read at byte ${ack} of ${this.#spool.dir} made no progress`);
+    if (read.next <= ack)
+      throw new SpoolError(`spool read at byte ${ack} of ${this.#spool.dir} made no progress`);
     if (read.corrupt.length > 0) {
       this.#lastError = `skipped ${read.corrupt.length} unreadable spool line(s) at byte ${read.corrupt.join(', ')} of ${this.#spool.dir}`;
     }
@@ -340,7 +354,8 @@ class SpoolingPredictionLog implements PredictionLog {
 
   #acknowledge(batch: Batch): void {
     if (batch.fromMemory > 0) {
-      for (let i = 0; i < batch.fromMemory; i++) this.#memory[this.#memoryHead + i] = undefined as unknown as EncodedRecord;
+      for (let i = 0; i < batch.fromMemory; i++)
+        this.#memory[this.#memoryHead + i] = undefined as unknown as EncodedRecord;
       this.#memoryHead += batch.fromMemory;
       if (this.#memoryHead === this.#memory.length) {
         this.#memory = [];

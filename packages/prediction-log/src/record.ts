@@ -35,7 +35,8 @@ function checkNumber(value: unknown, field: string): void {
  * must never enter the spool, where it would block every record behind it.
  */
 export function assertValidRecord(r: PredictionRecord): void {
-  if (r === null || typeof r !== 'object') throw new InvalidRecordError('record', 'must be an object');
+  if (r === null || typeof r !== 'object')
+    throw new InvalidRecordError('record', 'must be an object');
   checkString(r.requestId, 'requestId');
   checkString(r.customerId, 'customerId');
   checkString(r.prediction, 'prediction');

@@ -20,7 +20,8 @@ export function encodeRecord(r: PredictionRecord): EncodedRecord {
   } catch (error) {
     throw new InvalidRecordError('features', 'cannot be serialised to JSON', { cause: error });
   }
-  if (featuresJson === undefined) throw new InvalidRecordError('features', 'cannot be serialised to JSON');
+  if (featuresJson === undefined)
+    throw new InvalidRecordError('features', 'cannot be serialised to JSON');
   const record: PredictionRecord = {
     requestId: r.requestId,
     customerId: r.customerId,
@@ -88,6 +89,7 @@ export function decodeLine(line: string): PredictionRecord | undefined {
   // Keys before `f` are our own scalars, whose string values escape every quote, so the first
   // occurrence of `,"f":` is the features key.
   const at = line.indexOf(FEATURES_KEY);
-  if (at > 0 && line.endsWith('}')) rememberFeaturesJson(record, line.slice(at + FEATURES_KEY.length, -1));
+  if (at > 0 && line.endsWith('}'))
+    rememberFeaturesJson(record, line.slice(at + FEATURES_KEY.length, -1));
   return record;
 }

@@ -28,7 +28,8 @@ const READ_CHUNK_BYTES = 1 << 20;
 
 // Prefixes owned by live writers of this process, shared across copies of this module.
 const LIVE_KEY = Symbol.for('catserve.prediction-log.live-spools');
-const liveSpools: Set<string> = ((globalThis as Record<symbol, unknown>)[LIVE_KEY] as Set<string> | undefined) ??
+const liveSpools: Set<string> =
+  ((globalThis as Record<symbol, unknown>)[LIVE_KEY] as Set<string> | undefined) ??
   ((globalThis as Record<symbol, unknown>)[LIVE_KEY] = new Set<string>());
 
 interface Segment {
@@ -79,7 +80,7 @@ function countLines(path: string, from: number): number {
   const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   let lines = 0;
   try {
-    for (let pos = from; ; ) {
+    for (let pos = from; ;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
@@ -114,7 +115,9 @@ export class Spool {
   constructor(dir: string, workerId: string, segmentBytes: number) {
     this.dir = resolve(dir);
     this.#segmentBytes = segmentBytes;
-    const token = Date.now().toString(36).padStart(9, '0') + Math.random().toString(36).slice(2, 6).padEnd(4, '0');
+    const token =
+      Date.now().toString(36).padStart(9, '0') +
+      Math.random().toString(36).slice(2, 6).padEnd(4, '0');
     this.prefix = `spool-w${workerId.replace(/[^A-Za-z0-9_]/g, '_')}-p${process.pid}-${token}`;
     try {
       mkdirSync(this.dir, { recursive: true });
@@ -126,9 +129,12 @@ export class Spool {
       fsyncDir(this.dir);
     } catch (error) {
       liveSpools.delete(this.#key(this.prefix));
-      throw new SpoolError(`cannot open the prediction log spool in ${this.dir}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new SpoolError(
+        `cannot open the prediction log spool in ${this.dir}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -151,16 +157,19 @@ export class Spool {
       const handle = this.#handle!;
       const buf = Buffer.from(data);
       try {
-        for (let off = 0; off < buf.length; ) {
+        for (let off = 0; off < buf.length;) {
           const { bytesWritten } = await handle.write(buf, off, buf.length - off, null);
           off += bytesWritten;
         }
         await handle.datasync();
       } catch (error) {
         await handle.truncate(live.size).catch(() => undefined);
-        throw new SpoolError(`cannot append to the spool file ${live.path}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new SpoolError(
+          `cannot append to the spool file ${live.path}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       live.size += buf.length;
     });
@@ -182,9 +191,12 @@ export class Spool {
       try {
         handle = await open(segment.path, 'r');
       } catch (error) {
-        throw new SpoolError(`cannot read the spool file ${segment.path}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new SpoolError(
+          `cannot read the spool file ${segment.path}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       try {
         let chunk = Math.min(READ_CHUNK_BYTES, end - pos);
@@ -215,9 +227,12 @@ export class Spool {
           chunk = Math.min(READ_CHUNK_BYTES, end - pos);
         }
       } catch (error) {
-        throw new SpoolError(`cannot read the spool file ${segment.path}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new SpoolError(
+          `cannot read the spool file ${segment.path}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       } finally {
         await handle.close();
       }
@@ -231,14 +246,21 @@ export class Spool {
   /** Records that the sink has everything before `offset`; drops fully acknowledged segments. */
   acknowledge(offset: number): void {
     this.#ackOffset = offset;
-    while (this.#segments.length > 1 && this.#segments[0]!.base + this.#segments[0]!.size <= offset) {
+    while (
+      this.#segments.length > 1 &&
+      this.#segments[0]!.base + this.#segments[0]!.size <= offset
+    ) {
       const done = this.#segments.shift()!;
       if (done !== this.#live) void unlink(done.path).catch(() => undefined);
     }
     this.#writeCheckpoint();
     // Caught up: start a fresh segment so this one can be deleted, keeping the spool small.
     const live = this.#live;
-    if (live !== undefined && offset === this.endOffset && live.size >= Math.min(this.#segmentBytes, 1 << 20)) {
+    if (
+      live !== undefined &&
+      offset === this.endOffset &&
+      live.size >= Math.min(this.#segmentBytes, 1 << 20)
+    ) {
       void this.#serial(() => this.#rotate()).catch(() => undefined);
     }
   }
@@ -328,7 +350,10 @@ export class Spool {
 
   // Renames the segments of every writer that is gone into this writer's namespace, in order.
   #claimOrphans(): number {
-    const groups = new Map<string, { pid: number; ckpt: boolean; segments: { seq: number; name: string }[] }>();
+    const groups = new Map<
+      string,
+      { pid: number; ckpt: boolean; segments: { seq: number; name: string }[] }
+    >();
     const groupOf = (prefix: string, pid: number) => {
       let g = groups.get(prefix);
       if (g === undefined) groups.set(prefix, (g = { pid, ckpt: false, segments: [] }));
@@ -337,7 +362,10 @@ export class Spool {
     for (const name of readdirSync(this.dir)) {
       const seg = SEGMENT_FILE.exec(name);
       if (seg !== null) {
-        groupOf(name.slice(0, name.indexOf('.')), Number(seg[2])).segments.push({ seq: Number(seg[4]), name });
+        groupOf(name.slice(0, name.indexOf('.')), Number(seg[2])).segments.push({
+          seq: Number(seg[4]),
+          name,
+        });
         continue;
       }
       const ck = CHECKPOINT_FILE.exec(name);
@@ -345,8 +373,14 @@ export class Spool {
     }
     // The token after the pid starts with the creation time, so this replays older writers first.
     const orphans = [...groups.entries()]
-      .filter(([prefix, g]) => prefix !== this.prefix && (g.pid === process.pid ? !liveSpools.has(this.#key(prefix)) : !pidAlive(g.pid)))
-      .sort(([a], [b]) => a.slice(a.lastIndexOf('-') + 1).localeCompare(b.slice(b.lastIndexOf('-') + 1)));
+      .filter(
+        ([prefix, g]) =>
+          prefix !== this.prefix &&
+          (g.pid === process.pid ? !liveSpools.has(this.#key(prefix)) : !pidAlive(g.pid)),
+      )
+      .sort(([a], [b]) =>
+        a.slice(a.lastIndexOf('-') + 1).localeCompare(b.slice(b.lastIndexOf('-') + 1)),
+      );
 
     let lines = 0;
     for (const [prefix, group] of orphans) {
@@ -361,7 +395,10 @@ export class Spool {
           throw error;
         }
         try {
-          const parsed = JSON.parse(readFileSync(claimed, 'utf8')) as { seq?: unknown; off?: unknown };
+          const parsed = JSON.parse(readFileSync(claimed, 'utf8')) as {
+            seq?: unknown;
+            off?: unknown;
+          };
           if (typeof parsed.seq === 'number' && typeof parsed.off === 'number') {
             checkpoint = { seq: parsed.seq, off: parsed.off };
           }
@@ -390,7 +427,8 @@ export class Spool {
         }
         this.#nextSeq++;
         const size = statSync(path).size;
-        const skip = checkpoint !== undefined && seq === checkpoint.seq ? Math.min(checkpoint.off, size) : 0;
+        const skip =
+          checkpoint !== undefined && seq === checkpoint.seq ? Math.min(checkpoint.off, size) : 0;
         this.#segments.push({ seq: ourSeq, path, base: this.endOffset, size, skip });
         lines += countLines(path, skip);
       }

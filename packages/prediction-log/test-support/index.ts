@@ -1,2 +1,11 @@
-export { createTempDatabase, mariaDbFromEnv, type MariaDbAvailability, type TempDatabase } from './mariadb-env.js';
-export { privateMariaDbUnavailable, startPrivateMariaDb, type PrivateMariaDb } from './private-mariadb.js';
+export {
+  createTempDatabase,
+  mariaDbFromEnv,
+  type MariaDbAvailability,
+  type TempDatabase,
+} from './mariadb-env.js';
+export {
+  privateMariaDbUnavailable,
+  startPrivateMariaDb,
+  type PrivateMariaDb,
+} from './private-mariadb.js';

@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 
 /** Whether MariaDB tests can run: the URL, or the reason they are skipped. */
-export type MariaDbAvailability = { url: string; skip?: undefined } | { url?: undefined; skip: string };
+export type MariaDbAvailability =
+  { url: string; skip?: undefined } | { url?: undefined; skip: string };
 
 const isCi = (): boolean => process.env.CI === 'true';
 
@@ -37,9 +38,10 @@ export interface TempDatabase {
 
 /** Creates a uniquely named database on the server of `baseUrl` (whose user may create databases). */
 export async function createTempDatabase(baseUrl: string, label = 'test'): Promise<TempDatabase> {
-  const name = `cs_${label.replace(/[^a-z0-9_]/gi, '_')}_${process.pid}_${Date.now().toString(36)}_${Math.random()
-    .toString(36)
-    .slice(2, 6)}`.slice(0, 64);
+  const name =
+    `cs_${label.replace(/[^a-z0-9_]/gi, '_')}_${process.pid}_${Date.now().toString(36)}_${Math.random()
+      .toString(36)
+      .slice(2, 6)}`.slice(0, 64);
   const conn = await mysql.createConnection({ uri: baseUrl, connectTimeout: 5000 });
   try {
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);

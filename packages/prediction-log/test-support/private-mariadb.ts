@@ -24,12 +24,16 @@ function whichSync(name: string): string | undefined {
  * else the skip reason. Under `CI=true` a missing binary throws instead.
  */
 export function privateMariaDbUnavailable(): string | undefined {
-  const missing = [findServer() === undefined ? 'mariadbd' : '', whichSync('mariadb-install-db') === undefined ? 'mariadb-install-db' : '']
+  const missing = [
+    findServer() === undefined ? 'mariadbd' : '',
+    whichSync('mariadb-install-db') === undefined ? 'mariadb-install-db' : '',
+  ]
     .filter((s) => s !== '')
     .join(' and ');
   if (missing === '') return undefined;
   const reason = `${missing} not installed (apt-get install mariadb-server)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI=true requires the outage tests to run`);
+  if (process.env.CI === 'true')
+    throw new Error(`${reason}; CI=true requires the outage tests to run`);
   return reason;
 }
 
@@ -39,7 +43,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -111,14 +119,20 @@ class PrivateMariaDbServer implements PrivateMariaDb {
     for (;;) {
       if (exited) throw new Error(`private mariadbd exited during start:\n${this.#errorLogTail()}`);
       try {
-        const conn = await mysql.createConnection({ socketPath: this.#socket, user: 'root', connectTimeout: 1000 });
+        const conn = await mysql.createConnection({
+          socketPath: this.#socket,
+          user: 'root',
+          connectTimeout: 1000,
+        });
         await conn.query(`CREATE DATABASE IF NOT EXISTS \`${this.database}\``);
         await conn.end();
         return;
       } catch (error) {
         if (Date.now() > deadline) {
           await this.kill();
-          throw new Error(`private mariadbd did not accept connections in 60 s (${(error as Error).message}):\n${this.#errorLogTail()}`);
+          throw new Error(
+            `private mariadbd did not accept connections in 60 s (${(error as Error).message}):\n${this.#errorLogTail()}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -161,7 +175,9 @@ class PrivateMariaDbServer implements PrivateMariaDb {
  * Initialises a fresh datadir with mariadb-install-db in a temp folder and starts `mariadbd` on a free
  * loopback port (root without password over 127.0.0.1). Never touches the shared server on port 3306.
  */
-export async function startPrivateMariaDb(options: { database?: string } = {}): Promise<PrivateMariaDb> {
+export async function startPrivateMariaDb(
+  options: { database?: string } = {},
+): Promise<PrivateMariaDb> {
   const binary = findServer();
   if (binary === undefined) throw new Error('mariadbd is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'catserve-mariadb-'));
@@ -180,7 +196,9 @@ export async function startPrivateMariaDb(options: { database?: string } = {}): 
   );
   if (install.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`mariadb-install-db failed (${install.status}): ${install.stderr || install.stdout}`);
+    throw new Error(
+      `mariadb-install-db failed (${install.status}): ${install.stderr || install.stdout}`,
+    );
   }
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -188,7 +206,12 @@ export async function startPrivateMariaDb(options: { database?: string } = {}): 
       for (const child of running) child.kill('SIGKILL');
     });
   }
-  const server = new PrivateMariaDbServer(dir, await freePort(), options.database ?? 'catserve', binary);
+  const server = new PrivateMariaDbServer(
+    dir,
+    await freePort(),
+    options.database ?? 'catserve',
+    binary,
+  );
   try {
     await server.start();
   } catch (error) {

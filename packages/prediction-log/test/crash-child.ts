@@ -40,7 +40,8 @@ if (config.mode === 'unflushed') {
   let enqueued = 0;
   setInterval(() => {
     for (let k = 0; k < config.burst!; k++) log.enqueue(makeRecord(enqueued++, 'load'));
-    const line = JSON.stringify({ enqueued, spooled: log.stats().spooled, at: Date.now() }).padEnd(127) + '\n';
+    const line =
+      JSON.stringify({ enqueued, spooled: log.stats().spooled, at: Date.now() }).padEnd(127) + '\n';
     writeSync(ledger, line, 0);
   }, 2);
 }

@@ -27,7 +27,10 @@ interface Ledger {
 }
 
 /** Starts crash-child.ts; resolves with the signal that ended it once it has exited. */
-function runChild(config: Record<string, unknown>, killWhen?: () => boolean): Promise<NodeJS.Signals | null> {
+function runChild(
+  config: Record<string, unknown>,
+  killWhen?: () => boolean,
+): Promise<NodeJS.Signals | null> {
   const child = spawn(
     process.execPath,
     ['--conditions=@catserve/source', '--import', 'tsx', childScript, JSON.stringify(config)],
@@ -48,7 +51,8 @@ function runChild(config: Record<string, unknown>, killWhen?: () => boolean): Pr
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearInterval(poll);
-      if (signal === null) reject(new Error(`child exited with code ${code} instead of being killed:\n${stderr}`));
+      if (signal === null)
+        reject(new Error(`child exited with code ${code} instead of being killed:\n${stderr}`));
       else resolvePromise(signal);
     });
   });
@@ -64,7 +68,8 @@ async function recover(dbFile: string): Promise<string[]> {
   return rows.map((r) => r.requestId);
 }
 
-const sequence = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+const sequence = (prefix: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 describe('crash recovery (SIGKILL)', () => {
   it('loses exactly the records enqueued after the last spool write (database reachable)', async () => {
@@ -112,7 +117,14 @@ describe('crash recovery (SIGKILL)', () => {
       }
     };
     const signal = await runChild(
-      { mode: 'load', spoolDir: join(dir, 'spool'), dbFile, flushIntervalMs: 50, ledger: ledgerFile, burst: 20 },
+      {
+        mode: 'load',
+        spoolDir: join(dir, 'spool'),
+        dbFile,
+        flushIntervalMs: 50,
+        ledger: ledgerFile,
+        burst: 20,
+      },
       () => (readLedger()?.enqueued ?? 0) >= killAfter,
     );
     expect(signal).toBe('SIGKILL');

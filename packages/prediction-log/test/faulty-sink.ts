@@ -16,7 +16,9 @@ export class FaultySink implements PredictionSink {
   constructor(readonly inner: PredictionSink) {}
 
   migrate(): Promise<void> {
-    return this.down ? Promise.reject(new Error('connect ECONNREFUSED (injected)')) : this.inner.migrate();
+    return this.down
+      ? Promise.reject(new Error('connect ECONNREFUSED (injected)'))
+      : this.inner.migrate();
   }
 
   async write(batch: readonly PredictionRecord[]): Promise<void> {
@@ -40,7 +42,9 @@ export class FaultySink implements PredictionSink {
   }
 
   ping(): Promise<void> {
-    return this.down ? Promise.reject(new Error('connect ECONNREFUSED (injected)')) : this.inner.ping();
+    return this.down
+      ? Promise.reject(new Error('connect ECONNREFUSED (injected)'))
+      : this.inner.ping();
   }
 
   close(): Promise<void> {

@@ -1,10 +1,22 @@
 import type { PredictionRecord } from '../src/index.js';
 
-const OCCUPATIONS = ['Scientist', 'Teacher', 'Engineer', 'Entrepreneur', 'Developer', 'Lawyer', 'Media_Manager'];
+const OCCUPATIONS = [
+  'Scientist',
+  'Teacher',
+  'Engineer',
+  'Entrepreneur',
+  'Developer',
+  'Lawyer',
+  'Media_Manager',
+];
 const CLASSES = ['Good', 'Poor', 'Standard'] as const;
 
 /** A record shaped like the server's: the 23 API fields as features, deterministic in `i`. */
-export function makeRecord(i: number, prefix = 'req', overrides: Partial<PredictionRecord> = {}): PredictionRecord {
+export function makeRecord(
+  i: number,
+  prefix = 'req',
+  overrides: Partial<PredictionRecord> = {},
+): PredictionRecord {
   return {
     requestId: `${prefix}-${i}`,
     customerId: String(10_000 + (i % 5000)),
@@ -49,10 +61,15 @@ export function makeRecords(n: number, prefix = 'req', from = 0): PredictionReco
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` every 10 ms until it returns true; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
 }

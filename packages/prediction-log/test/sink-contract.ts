@@ -67,7 +67,9 @@ export function sinkContract(name: string, makeSink: () => Promise<SinkUnderTest
       await sink.write(records.slice(0, 10));
       await sink.write(records.slice(10, 11));
       await sink.write(records.slice(11));
-      expect((await readAll(sink)).map((r) => r.requestId)).toEqual(records.map((r) => r.requestId));
+      expect((await readAll(sink)).map((r) => r.requestId)).toEqual(
+        records.map((r) => r.requestId),
+      );
     });
 
     it('writes a batch larger than one INSERT (1,234 rows) completely and in order', async () => {

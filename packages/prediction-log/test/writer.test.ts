@@ -19,7 +19,9 @@ import { makeRecord, makeRecords, sleep, waitFor } from './records.js';
 let dir: string;
 const logs: PredictionLog[] = [];
 
-function open(options: Omit<PredictionLogOptions, 'spoolDir'> & { spoolDir?: string }): PredictionLog {
+function open(
+  options: Omit<PredictionLogOptions, 'spoolDir'> & { spoolDir?: string },
+): PredictionLog {
   const log = createPredictionLog({ spoolDir: dir, flushIntervalMs: 10, ...options });
   logs.push(log);
   return log;
@@ -42,7 +44,9 @@ function ids(records: { requestId: string }[]): string[] {
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
+    encoding: 'utf8',
+  });
   return Number(child.stdout.trim());
 }
 
@@ -65,7 +69,13 @@ describe('createPredictionLog', () => {
     expect(ids(await sink.readAll())).toEqual(ids(records));
     expect(Math.max(...sink.batches.map((b) => b.length))).toBeLessThanOrEqual(100);
     expect(sink.batches.flat()).toEqual(ids(records));
-    expect(log.stats()).toMatchObject({ queued: 0, spooled: 1234, written: 1234, writeFailures: 0, degraded: false });
+    expect(log.stats()).toMatchObject({
+      queued: 0,
+      spooled: 1234,
+      written: 1234,
+      writeFailures: 0,
+      degraded: false,
+    });
   });
 
   it('enqueue never waits for the database; records reach the spool within one flush interval', async () => {
@@ -117,7 +127,12 @@ describe('createPredictionLog', () => {
     await sleep(150);
     expect(log.ready()).toBe(false);
     const during = log.stats();
-    expect(during).toMatchObject({ queued: 500, written: 0, degraded: true, lastError: 'connect ECONNREFUSED (injected)' });
+    expect(during).toMatchObject({
+      queued: 500,
+      written: 0,
+      degraded: true,
+      lastError: 'connect ECONNREFUSED (injected)',
+    });
     expect(during.writeFailures).toBeGreaterThan(1);
     expect(during.spooled).toBe(500);
     sink.down = false;
@@ -252,9 +267,18 @@ describe('createPredictionLog', () => {
     const acked = lines[0]!.length + lines[1]!.length;
     writeFileSync(
       join(dir, `${prefix}.0.jsonl`),
-      lines[0]! + lines[1]! + 'not json at all\n' + lines[2]! + lines[3]! + lines[4]! + lines[5]!.slice(0, 40),
+      lines[0]! +
+        lines[1]! +
+        'not json at all\n' +
+        lines[2]! +
+        lines[3]! +
+        lines[4]! +
+        lines[5]!.slice(0, 40),
     );
-    writeFileSync(join(dir, `${prefix}.ckpt`), JSON.stringify({ seq: 0, off: acked }).padEnd(63) + '\n');
+    writeFileSync(
+      join(dir, `${prefix}.ckpt`),
+      JSON.stringify({ seq: 0, off: acked }).padEnd(63) + '\n',
+    );
 
     const sink = new MemorySink();
     const log = open({ sink });
@@ -290,7 +314,9 @@ describe('createPredictionLog', () => {
       expect(error).toBeInstanceOf(InvalidRecordError);
       expect((error as InvalidRecordError).field).toBe(field);
     }
-    expect(() => log.enqueue(makeRecord(1, 'bad', { confidence: Number.NaN }))).toThrowErrorMatchingInlineSnapshot(
+    expect(() =>
+      log.enqueue(makeRecord(1, 'bad', { confidence: Number.NaN })),
+    ).toThrowErrorMatchingInlineSnapshot(
       `[InvalidRecordError: invalid prediction record: confidence must be a finite number]`,
     );
     expect(log.stats().queued).toBe(0);

@@ -20,11 +20,15 @@ export function mariaDbOptionsFromUrl(url: string): PoolOptions & { database: st
     throw new SinkUrlError(`cannot parse MariaDB URL "${redactUrl(url)}"`);
   }
   if (!SCHEME.test(parsed.protocol)) {
-    throw new SinkUrlError(`"${redactUrl(url)}" is not a mysql://, mariadb:// or mysql+<driver>:// URL`);
+    throw new SinkUrlError(
+      `"${redactUrl(url)}" is not a mysql://, mariadb:// or mysql+<driver>:// URL`,
+    );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) {
-    throw new SinkUrlError(`MariaDB URL "${redactUrl(url)}" must name one database, e.g. mysql://user:pw@host:3306/mlops`);
+    throw new SinkUrlError(
+      `MariaDB URL "${redactUrl(url)}" must name one database, e.g. mysql://user:pw@host:3306/mlops`,
+    );
   }
   const options: PoolOptions & { database: string } = {
     host: parsed.hostname === '' ? 'localhost' : parsed.hostname.replace(/^\[|\]$/g, ''),
@@ -46,7 +50,8 @@ export function mariaDbOptionsFromUrl(url: string): PoolOptions & { database: st
       case 'connectTimeout':
       case 'connectionLimit': {
         const n = Number(value);
-        if (!Number.isInteger(n) || n <= 0) throw new SinkUrlError(`MariaDB URL parameter ${key} must be a positive integer`);
+        if (!Number.isInteger(n) || n <= 0)
+          throw new SinkUrlError(`MariaDB URL parameter ${key} must be a positive integer`);
         options[key] = n;
         break;
       }

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, datetime, double, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  customType,
+  datetime,
+  double,
+  mysqlTable,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 
 // Values arrive already serialised (the writer stringifies features once); MariaDB stores JSON as LONGTEXT.
 const jsonText = customType<{ data: string; driverData: string }>({

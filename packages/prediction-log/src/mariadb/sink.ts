@@ -58,7 +58,8 @@ class MariaDbSink implements PredictionSink {
           lockName,
           MIGRATION_LOCK_WAIT_S,
         ]);
-        if (rows[0]?.got !== 1) throw new Error(`timed out waiting for the migration lock ${lockName}`);
+        if (rows[0]?.got !== 1)
+          throw new Error(`timed out waiting for the migration lock ${lockName}`);
         try {
           await migrate(drizzle({ client: conn }), {
             migrationsFolder: MIGRATIONS_FOLDER,
@@ -97,7 +98,8 @@ class MariaDbSink implements PredictionSink {
         await insert(this.#db, 0);
       } else {
         await this.#db.transaction(async (tx) => {
-          for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) await insert(tx, start);
+          for (let start = 0; start < batch.length; start += ROWS_PER_INSERT)
+            await insert(tx, start);
         });
       }
     });
@@ -117,10 +119,9 @@ class MariaDbSink implements PredictionSink {
         requestId: row.requestId,
         customerId: row.customerId,
         // MariaDB's JSON is LONGTEXT, so mysql2 hands back a string (MySQL would give an object).
-        features: (typeof row.features === 'string' ? JSON.parse(row.features) : row.features) as Record<
-          string,
-          unknown
-        >,
+        features: (typeof row.features === 'string'
+          ? JSON.parse(row.features)
+          : row.features) as Record<string, unknown>,
         prediction: row.prediction,
         confidence: row.confidence,
         elapsedMs: row.elapsedMs,
@@ -145,7 +146,9 @@ class MariaDbSink implements PredictionSink {
       return await fn();
     } catch (error) {
       const cause = driverErrorOf(error);
-      throw new SinkWriteError(`MariaDB ${op} failed (${this.#where}): ${messageOf(cause)}`, { cause });
+      throw new SinkWriteError(`MariaDB ${op} failed (${this.#where}): ${messageOf(cause)}`, {
+        cause,
+      });
     }
   }
 }

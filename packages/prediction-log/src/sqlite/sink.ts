@@ -50,10 +50,14 @@ class SqliteSink implements PredictionSink {
             `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
           );
           const last = client
-            .prepare(`SELECT created_at FROM "${MIGRATIONS_TABLE}" ORDER BY created_at DESC LIMIT 1`)
+            .prepare(
+              `SELECT created_at FROM "${MIGRATIONS_TABLE}" ORDER BY created_at DESC LIMIT 1`,
+            )
             .get() as { created_at: number | string } | undefined;
           const lastMillis = last === undefined ? -Infinity : Number(last.created_at);
-          const record = client.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`);
+          const record = client.prepare(
+            `INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`,
+          );
           for (const migration of migrations) {
             if (migration.folderMillis <= lastMillis) continue;
             for (const statement of migration.sql) client.exec(statement);
@@ -80,7 +84,10 @@ class SqliteSink implements PredictionSink {
               modelVersion: r.modelVersion,
               createdAt: r.createdAt,
             }));
-            tx.insert(predictionLog).values(rows).onConflictDoNothing({ target: predictionLog.requestId }).run();
+            tx.insert(predictionLog)
+              .values(rows)
+              .onConflictDoNothing({ target: predictionLog.requestId })
+              .run();
           }
         },
         { behavior: 'immediate' },
@@ -89,7 +96,10 @@ class SqliteSink implements PredictionSink {
   }
 
   count(): Promise<number> {
-    return this.#run('count', ({ db }) => db.select({ n: count() }).from(predictionLog).get()?.n ?? 0);
+    return this.#run(
+      'count',
+      ({ db }) => db.select({ n: count() }).from(predictionLog).get()?.n ?? 0,
+    );
   }
 
   readAll(): Promise<PredictionRecord[]> {
@@ -150,7 +160,9 @@ class SqliteSink implements PredictionSink {
   #run<T>(op: string, fn: (conn: Connection) => T): Promise<T> {
     if (this.#closed) {
       return Promise.reject(
-        new SinkWriteError(`SQLite ${op} failed (${this.#path}): sink is closed`, { cause: new Error('sink is closed') }),
+        new SinkWriteError(`SQLite ${op} failed (${this.#path}): sink is closed`, {
+          cause: new Error('sink is closed'),
+        }),
       );
     }
     try {
@@ -159,7 +171,9 @@ class SqliteSink implements PredictionSink {
       // Reopen on the next call: the file may have been replaced or the disk remounted.
       this.#disconnect();
       const cause = driverErrorOf(error);
-      return Promise.reject(new SinkWriteError(`SQLite ${op} failed (${this.#path}): ${messageOf(cause)}`, { cause }));
+      return Promise.reject(
+        new SinkWriteError(`SQLite ${op} failed (${this.#path}): ${messageOf(cause)}`, { cause }),
+      );
     }
   }
 }
@@ -168,6 +182,9 @@ class SqliteSink implements PredictionSink {
  * A PredictionSink on a SQLite file (WAL, synchronous=FULL); accepts a path or a `sqlite:` URL and creates
  * missing parent folders. The file is opened on first use.
  */
-export function createSqliteSink(fileOrUrl: string, options: SqliteSinkOptions = {}): PredictionSink {
+export function createSqliteSink(
+  fileOrUrl: string,
+  options: SqliteSinkOptions = {},
+): PredictionSink {
   return new SqliteSink(sqlitePathFromUrl(fileOrUrl), options);
 }
