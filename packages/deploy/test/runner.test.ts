@@ -75,7 +75,7 @@ const healthy = (
 function options(overrides: Partial<DeployOptions> = {}): DeployOptions {
   const lines: string[] = [];
   return {
-    api: api!.url,
+    api: api?.url ?? 'http://127.0.0.1:9',
     registry,
     name: 'credit_score_classifier',
     token: TOKEN,
