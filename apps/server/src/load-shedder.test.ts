@@ -12,22 +12,31 @@ describe('LoadShedder', () => {
     expect(shedder.tryEnter()).toBeUndefined();
   });
 
-  it('sheds while the event loop lags and recovers after', async () => {
+  const block = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // keep the event loop busy
+    }
+  };
+  const turn = () => new Promise((r) => setTimeout(r, 12));
+
+  it('does not shed after one long pause (a model swap), only while the lag persists', async () => {
     const shedder = new LoadShedder(100, 40, 10);
     shedder.start();
     try {
-      await new Promise((r) => setTimeout(r, 30));
+      await turn();
+      block(150);
+      await turn();
       expect(shedder.tryEnter()).toBeUndefined();
       shedder.leave();
-      const until = performance.now() + 150;
-      while (performance.now() < until) {
-        // block the event loop
+      // Overload: every turn of the loop is long, so every sample is late.
+      for (let i = 0; i < 5; i++) {
+        block(80);
+        await new Promise((r) => setImmediate(r));
       }
-      await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setTimeout(r, 0));
       expect(shedder.lagMs).toBeGreaterThan(40);
       expect(shedder.tryEnter()).toBe('event_loop_lag');
-      await new Promise((r) => setTimeout(r, 60));
+      await new Promise((r) => setTimeout(r, 80));
       expect(shedder.tryEnter()).toBeUndefined();
     } finally {
       shedder.stop();

@@ -3,12 +3,15 @@ export type ShedReason = 'in_flight' | 'event_loop_lag';
 
 /**
  * Bounds the work the server takes on: at most `maxInFlight` requests at once, and none while the
- * event loop lags more than `maxLagMs` (measured by a timer's drift). A refused request costs a
- * few microseconds instead of waiting in an unbounded queue.
+ * event loop lags more than `maxLagMs` (a timer's drift) in each of the last few samples. One long
+ * pause (a model swap, a GC) is not overload: the requests it delayed are served, not shed; a lag
+ * that persists means the backlog is growing. A refused request costs microseconds instead of
+ * waiting in an unbounded queue.
  */
 export class LoadShedder {
   #inFlight = 0;
   #lagMs = 0;
+  #recent = [0, 0, 0];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -21,7 +24,7 @@ export class LoadShedder {
     return this.#inFlight;
   }
 
-  /** The event-loop lag seen by the last sample, in ms. */
+  /** The event-loop lag every one of the last three samples exceeded, in ms. */
   get lagMs(): number {
     return this.#lagMs;
   }
@@ -31,7 +34,9 @@ export class LoadShedder {
     const tick = (expected: number) => {
       this.#timer = setTimeout(() => {
         const now = performance.now();
-        this.#lagMs = Math.max(0, now - expected);
+        this.#recent.shift();
+        this.#recent.push(Math.max(0, now - expected));
+        this.#lagMs = Math.min(...this.#recent);
         tick(now + this.sampleEveryMs);
       }, this.sampleEveryMs);
       this.#timer.unref();

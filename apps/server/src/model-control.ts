@@ -15,7 +15,7 @@ const CONFLICTS = new Set(['ALREADY_SERVING', 'NO_PREVIOUS', 'BUSY']);
 export function refusalToHttp(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
   if (e instanceof ModelRefusedError) return new HttpError(CONFLICTS.has(e.code) ? 409 : 422, e.code, e.message, { cause: e });
-  return new HttpError(422, 'LOAD_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
+  return new HttpError(422, 'INVALID_VERSION', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
 function swapBody(previous: LoadedModel | undefined, current: LoadedModel): SwapResponse {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { latestVersion, listVersions, loadVersion, type ModelVersion } from '@catserve/registry';
+import { latestVersion, loadVersion, type ModelVersion } from '@catserve/registry';
 import type { GoldenSummary, LoadedModel } from './active-model.js';
 import { ModelRefusedError } from './errors.js';
 import { CATEGORICAL_FEATURES, FEATURE_NAMES } from './schema/features.js';
@@ -16,24 +17,25 @@ const VERSION_NAME = /^[\w.-]{1,128}$/;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Finds a version folder among the versions the registry lists. The name is compared with the
- * listing, never joined onto a path, so no request can point the server at another folder.
- * @throws {ModelRefusedError} `UNKNOWN_VERSION` or `INVALID_VERSION`.
+ * Finds a version folder among the folders of `<registry>/<name>/`. The name is compared with the
+ * directory listing and the path is built from the listed entry, never from the request, so no
+ * request can point the server at another folder. (Whether the folder holds a valid version is
+ * checked by loading it.)
+ * @throws {ModelRefusedError} `UNKNOWN_VERSION`.
  */
 export async function resolveListedVersion(ref: RegistryRef, version: string): Promise<string> {
   if (!VERSION_NAME.test(version) || version === '.' || version === '..') {
     throw new ModelRefusedError('UNKNOWN_VERSION', `"${version.slice(0, 128)}" is not a version name`);
   }
-  const entries = await listVersions(ref.registry, ref.name);
-  const entry = entries.find((e) => e.version === version);
-  if (!entry) {
-    const known = entries.map((e) => e.version).join(', ') || 'none';
+  const base = join(ref.registry, ref.name);
+  const entries = await readdir(base, { withFileTypes: true }).catch(() => []);
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const listed = folders.find((name) => name === version);
+  if (listed === undefined) {
+    const known = folders.sort().join(', ') || 'none';
     throw new ModelRefusedError('UNKNOWN_VERSION', `no version "${version}" in ${ref.name} (listed: ${known})`);
   }
-  if (!entry.valid) {
-    throw new ModelRefusedError('INVALID_VERSION', `version "${version}" is not valid: ${entry.problems.join('; ')}`);
-  }
-  return entry.dir;
+  return join(base, listed);
 }
 
 /**
@@ -93,16 +95,18 @@ export function checkFeatureSchema(version: ModelVersion): void {
 /**
  * Loads a version folder and admits it only if its hashes, feature schema and golden rows all check out
  * (every golden row must reproduce CatBoost's class and probabilities).
- * @throws {ModelRefusedError} `LOAD_FAILED`, `SCHEMA_MISMATCH` or `GOLDEN_MISMATCH`.
+ * @throws {ModelRefusedError} `INVALID_VERSION`, `SCHEMA_MISMATCH` or `GOLDEN_MISMATCH`.
  */
 export async function loadCheckedVersion(dir: string): Promise<LoadedModel> {
   let version: ModelVersion;
   try {
     version = await loadVersion(dir);
   } catch (e) {
-    throw new ModelRefusedError('LOAD_FAILED', `cannot load ${dir}: ${message(e)}`, { cause: e });
+    throw new ModelRefusedError('INVALID_VERSION', `cannot load ${dir}: ${message(e)}`, { cause: e });
   }
   checkFeatureSchema(version);
+  // Loading blocked the event loop for a while: let waiting requests through before the golden check.
+  await new Promise((resolve) => setImmediate(resolve));
   const check = version.checkGoldens();
   const golden: GoldenSummary = { rows: check.rows, worstAbsDiff: check.worstAbsDiff, mismatches: check.mismatches.length };
   if (check.rows === 0) {

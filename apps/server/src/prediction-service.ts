@@ -29,7 +29,7 @@ function activeOrThrow(model: ActiveModel): LoadedModel {
 
 function predictRow(loaded: LoadedModel, row: Features) {
   try {
-    return loaded.version.predict(row as unknown as Record<string, unknown>);
+    return loaded.version.predict(row);
   } catch (e) {
     // The zod schema already checked the row; a refusal here is still the input's fault.
     if ((e as { code?: unknown }).code === 'INPUT') {
@@ -51,7 +51,7 @@ export function createPredictionService(model: ActiveModel, log: PredictionLog, 
       log.enqueue({
         requestId,
         customerId: String(row.customer_id),
-        features: row as unknown as Record<string, unknown>,
+        features: row,
         prediction: out.class,
         confidence: out.confidence,
         elapsedMs: performance.now() - startedAt,

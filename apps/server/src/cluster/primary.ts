@@ -55,7 +55,7 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
   const restarts: number[] = [];
   const reports: ShutdownReport[] = [];
   let shuttingDown = false;
-  let watcher: { stop(): void } | undefined;
+  let watcher: { stop(): void } | undefined = undefined;
   let everyoneReady = false;
 
   let resolveDone!: (code: number) => void;
