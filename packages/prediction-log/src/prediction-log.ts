@@ -23,7 +23,7 @@ export interface PredictionLogOptions {
   retryMaxDelayMs?: number;
   /** A sink write that has not settled after this long counts as failed (and is retried). @default 30000 */
   writeTimeoutMs?: number;
-  /** How long `close()` keeps writing the backlog before leaving the rest in the spool. @default 10000 */
+  /** How long `close()` keeps writing (and retrying) the backlog before leaving the rest in the spool. @default 5000 */
   closeTimeoutMs?: number;
   /** How often an idle writer pings the database so `ready()` notices an outage. @default 5000 */
   pingIntervalMs?: number;
@@ -138,7 +138,7 @@ class SpoolingPredictionLog implements PredictionLog {
     this.#spoolLimitBytes = positive('spoolLimitBytes', options.spoolLimitBytes, 256 * 1024 * 1024);
     this.#retryMaxDelayMs = positive('retryMaxDelayMs', options.retryMaxDelayMs, 2000);
     this.#writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs, 30_000);
-    this.#closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs, 10_000);
+    this.#closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs, 5000);
     const pingIntervalMs = positive('pingIntervalMs', options.pingIntervalMs, 5000);
     const segmentBytes = positive('segmentBytes', options.segmentBytes, 16 * 1024 * 1024);
     this.#memoryCap = Math.max(10_000, this.#batchSize * 20);
@@ -304,7 +304,7 @@ class SpoolingPredictionLog implements PredictionLog {
   }
 
   async #drainLoop(): Promise<void> {
-    while (!(this.#closed && Date.now() > this.#deadline)) {
+    while (!(this.#closed && Date.now() >= this.#deadline)) {
       try {
         if (!this.#migrated) {
           await this.#withTimeout(this.#sink.migrate());
@@ -320,8 +320,7 @@ class SpoolingPredictionLog implements PredictionLog {
         this.#succeeded();
       } catch (error) {
         this.#failed(error);
-        // While closing, one failed attempt is enough: what is left stays in the spool for the next start.
-        if (this.#closed) return;
+        // While closing, retries stop at the deadline: what is left stays in the spool for the next start.
         await this.#backoff();
       }
     }
@@ -397,7 +396,10 @@ class SpoolingPredictionLog implements PredictionLog {
 
   #backoff(): Promise<void> {
     const base = Math.min(this.#retryMaxDelayMs, 100 * 2 ** Math.min(this.#failures - 1, 10));
-    const delay = base * (0.8 + 0.4 * Math.random());
+    const delay = Math.min(
+      base * (0.8 + 0.4 * Math.random()),
+      Math.max(0, this.#deadline - Date.now()),
+    );
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -411,10 +413,12 @@ class SpoolingPredictionLog implements PredictionLog {
 
   #withTimeout<T>(promise: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    // While closing, an unanswered write is abandoned at the deadline (it stays spooled; replay is idempotent).
+    const ms = Math.max(1, Math.min(this.#writeTimeoutMs, this.#deadline - Date.now()));
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`sink did not answer within ${this.#writeTimeoutMs} ms`)),
-        this.#writeTimeoutMs,
+        () => reject(new Error(`sink did not answer within ${Math.round(ms)} ms`)),
+        ms,
       );
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -19,7 +19,10 @@ const ROWS_PER_INSERT = 500;
 
 /** Options of createSqliteSink. */
 export interface SqliteSinkOptions {
-  /** How long a write waits for another process's write lock before failing. @default 250 */
+  /**
+   * How long a write waits for another process's write lock before failing (better-sqlite3 waits on the
+   * event loop's thread, so keep it short). @default 1000
+   */
   busyTimeoutMs?: number;
 }
 
@@ -36,7 +39,7 @@ class SqliteSink implements PredictionSink {
 
   constructor(path: string, options: SqliteSinkOptions) {
     this.#path = path;
-    this.#busyTimeoutMs = options.busyTimeoutMs ?? 250;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 1000;
   }
 
   migrate(): Promise<void> {
