@@ -16,20 +16,18 @@ const seen: string[] = [];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'catserve-cli-deploy-'));
+  const answers: Record<string, [number, string]> = {
+    '/healthz': [200, '{"status":"ok"}'],
+    '/metadata': [200, '{"model_version":"v1","creation_time":"2026-01-01T00:00:00.000000Z"}'],
+    '/admin/rollback': [
+      409,
+      '{"error":{"code":"NO_PREVIOUS","message":"there is no previous version to roll back to"}}',
+    ],
+  };
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/healthz') return res.end('{"status":"ok"}');
-    if (req.url === '/metadata')
-      return res.end('{"model_version":"v1","creation_time":"2026-01-01T00:00:00.000000Z"}');
-    if (req.url === '/admin/rollback') {
-      res.statusCode = 409;
-      return res.end(
-        '{"error":{"code":"NO_PREVIOUS","message":"there is no previous version to roll back to"}}',
-      );
-    }
-    res.statusCode = 404;
-    res.end('{}');
+    const [status, body] = answers[req.url ?? ''] ?? [404, '{}'];
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
