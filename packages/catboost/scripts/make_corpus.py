@@ -185,6 +185,88 @@ def build(spec: dict, seed: int, n_test: int = 200) -> dict:
     return case_
 
 
+def write_hash_vectors(path: str) -> int:
+    """CatBoost's own category hashes (cat_features_hash of a model saved with pool=) for awkward strings."""
+    import pandas as pd
+    from catboost import CatBoostClassifier, Pool
+
+    rng = np.random.default_rng(2026)
+    alphabets = ["abcdefghijklmnopqrstuvwxyz0123456789", "Ωé日本語😀ß ", "0123456789-.e"]
+    values = ["", " ", "0", "-0", "5", "-5", "007", "1.5", "1e3", "NaN", "None", "True", "Female", "Male", "a", "3", "alpha", "hello",
+              "Moscow", "hello world", "x" * 64, "x" * 65, "y" * 128, "z" * 129]
+    for length in list(range(0, 80)) + [95, 96, 97, 127, 128, 129, 191, 192, 193, 255, 256, 257, 300, 1000]:
+        for alphabet in alphabets:
+            chars = rng.choice(list(alphabet), size=length)
+            s = "".join(chars)
+            while len(s.encode("utf-8")) > length and len(s) > 0:
+                s = s[:-1]
+            values.append(s)
+    values = list(dict.fromkeys(values))
+    ints = [0, 1, -1, 7, 42, -42, 65535, 2**31 - 1, -(2**31), 2**40, -(2**40)]
+    n = max(len(values), len(ints))
+    X = pd.DataFrame({"s": [values[i % len(values)] for i in range(n)], "i": pd.Series([ints[i % len(ints)] for i in range(n)], dtype="int64"), "f": rng.normal(size=n)})
+    y = (np.arange(n) % 2).astype(int)
+    model = CatBoostClassifier(iterations=1, depth=1, thread_count=1, verbose=0, allow_writing_files=False)
+    model.fit(X, y, cat_features=["s", "i"])
+    import json, tempfile
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "m.json")
+        model.save_model(p, format="json", pool=Pool(X, y, cat_features=["s", "i"]))
+        with open(p, encoding="utf-8") as f:
+            hashes = json.load(f)["features_info"]["cat_features_hash"]
+    doc = {"source": "cat_features_hash of a CatBoost %s model saved with save_model(format='json', pool=...)" % __import__("catboost").__version__,
+           "vectors": hashes}
+    data = json.dumps(doc, ensure_ascii=False, indent=0).encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(data)
+    return len(hashes)
+
+
+def write_scaler_oracle(path: str) -> int:
+    """scikit-learn RobustScaler outputs for scaler.json columns, including the edge cases."""
+    import json
+
+    import sklearn
+    from sklearn.preprocessing import RobustScaler
+
+    rng = np.random.default_rng(7)
+    n = 500
+    train = {
+        "normal": rng.normal(30, 12, size=n),
+        "skewed": np.exp(rng.normal(8, 1.5, size=n)),
+        "integers": rng.integers(0, 10, size=n).astype(float),
+        "constant": np.full(n, 4.25),
+        "with_nan": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+        "no_centering": rng.normal(5, 2, size=n),
+        "no_scaling": rng.normal(-3, 2, size=n),
+        "quantile_10_90": rng.normal(0, 1, size=n),
+    }
+    options = {"no_centering": {"with_centering": False}, "no_scaling": {"with_scaling": False}, "quantile_10_90": {"quantile_range": (10.0, 90.0)}}
+    probe = [0.0, 1.0, -1.0, 4.25, 30.0, 1e-300, 1e300, -7.5, 123456.789, 0.1, -0.0, float("nan")]
+    columns, expected = {}, {}
+    for name, x in train.items():
+        sc = RobustScaler(**options.get(name, {})).fit(x.reshape(-1, 1))
+        columns[name] = {
+            "center": None if sc.center_ is None else float(sc.center_[0]),
+            "scale": None if sc.scale_ is None else float(sc.scale_[0]),
+            "with_centering": sc.with_centering, "with_scaling": sc.with_scaling, "quantile_range": list(sc.quantile_range),
+        }
+        xs = probe + [float(v) for v in rng.choice(x[~np.isnan(x)], size=20)]
+        ys = sc.transform(np.array(xs).reshape(-1, 1))[:, 0]
+        enc = lambda v: "NaN" if np.isnan(v) else float(v)
+        expected[name] = [[enc(a), enc(b)] for a, b in zip(xs, ys)]
+    try:
+        RobustScaler().fit(np.arange(5.0).reshape(-1, 1)).transform(np.array([[np.inf]]))
+        rejects_infinity = False
+    except ValueError:
+        rejects_infinity = True
+    doc = {"scaler": {"type": "RobustScaler", "sklearn_version": sklearn.__version__, "columns": columns}, "expected": expected,
+           "rejects_infinity": rejects_infinity}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, allow_nan=False)
+    return len(columns)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=DEFAULT_OUT)
@@ -202,6 +284,10 @@ def main() -> None:
             total += size
             print(f"{spec['name']:42s} {len(fixture['rows']):4d} rows {size / 1024:7.1f} KiB {time.time() - t:5.1f}s", flush=True)
     print(f"{len(CASES)} cases + {len(UNSUPPORTED)} unsupported, {total / 1024 / 1024:.2f} MiB")
+    if not args.only:
+        fixtures = os.path.join(args.out, "..")
+        print("cat_features_hash vectors:", write_hash_vectors(os.path.join(fixtures, "cat-features-hash.json")))
+        print("scaler columns:", write_scaler_oracle(os.path.join(fixtures, "robust-scaler.json")))
 
 
 if __name__ == "__main__":

@@ -181,7 +181,8 @@ export function gunzip(bytes: Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    if (bytes.length - pos < 18 || bytes[pos] !== 0x1f || bytes[pos + 1] !== 0x8b) throw new Error('not gzip data');
+    if (bytes[pos] !== 0x1f || bytes[pos + 1] !== 0x8b) throw new Error('not gzip data');
+    if (bytes.length - pos < 18) throw new Error('truncated gzip data');
     if (bytes[pos + 2] !== 8) throw new Error('unsupported gzip compression method');
     const flags = bytes[pos + 3]!;
     let p = pos + 10;

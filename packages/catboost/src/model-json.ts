@@ -52,7 +52,8 @@ export type SplitJson =
   | { split_type: 'OnlineCtr'; split_index: number; border: number; ctr_target_border_idx: number };
 
 export interface ObliviousTreeJson {
-  splits: SplitJson[];
+  /** `null` for depth-0 trees. */
+  splits: SplitJson[] | null;
   leaf_values: number[];
   leaf_weights?: number[];
 }

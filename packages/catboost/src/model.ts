@@ -99,13 +99,18 @@ export class Model {
     const columns = rows as Columns;
     const cols: (ArrayLike<unknown> | undefined)[] = this.featureNames.map(() => undefined);
     let length = -1;
+    let first = '';
     for (const name of Object.keys(columns)) {
       const i = this.nameIndex.get(name);
       if (i === undefined) throw new InputError('is not a feature of this model', { feature: name });
       const col = columns[name]!;
       if (col === null || typeof col !== 'object' || typeof col.length !== 'number') throw new InputError('a column must be an array', { feature: name });
-      if (length >= 0 && col.length !== length) throw new InputError(`column has ${col.length} values where others have ${length}`, { feature: name });
-      length = col.length;
+      if (length < 0) {
+        length = col.length;
+        first = name;
+      } else if (col.length !== length) {
+        throw new InputError(`column has ${col.length} values, column ${JSON.stringify(first)} has ${length}`, { feature: name });
+      }
       cols[i] = col;
     }
     const out = new Array<Prediction>(Math.max(length, 0));

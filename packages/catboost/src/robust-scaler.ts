@@ -67,31 +67,28 @@ export class RobustScaler {
   }
 
   /**
-   * Scales one value of `column`; NaN and ±Infinity pass through as scikit-learn's arithmetic does.
-   * @throws {InputError} when the column is not scaled by this scaler.
+   * Scales one value of `column`; NaN (missing) stays NaN.
+   * @throws {InputError} when the column is not scaled by this scaler, or for ±Infinity (scikit-learn rejects them too).
    */
   transform(column: string, x: number): number {
     const c = this.byName.get(column);
     if (c === undefined) throw new InputError('is not a column of this scaler', { feature: column });
+    if (x === Infinity || x === -Infinity) throw new InputError('infinite values cannot be scaled (scikit-learn rejects them)', { feature: column });
     return (x - c.center) / c.scale;
   }
 
   /**
    * Returns a new row with every scaled column transformed; null/undefined stay missing, other keys are copied untouched.
-   * @throws {InputError} naming the column when a value is not a number.
+   * @throws {InputError} naming the column when a value is not a number or is infinite.
    */
   transformRow<T extends Readonly<Record<string, unknown>>>(row: T): T {
     const out: Record<string, unknown> = { ...row };
     for (const [name, c] of this.byName) {
       const v = row[name];
       if (v === undefined || v === null) continue;
-      let x: number;
-      if (typeof v === 'number') x = v;
-      else if (v === 'NaN') x = NaN;
-      else if (v === 'Infinity') x = Infinity;
-      else if (v === '-Infinity') x = -Infinity;
-      else throw new InputError(`expected a number or null, found ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`, { feature: name });
-      out[name] = (x - c.center) / c.scale;
+      if (typeof v !== 'number') throw new InputError(`expected a number or null, found ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`, { feature: name });
+      if (v === Infinity || v === -Infinity) throw new InputError('infinite values cannot be scaled (scikit-learn rejects them)', { feature: name });
+      out[name] = (v - c.center) / c.scale;
     }
     return out as T;
   }
