@@ -93,7 +93,7 @@ VALID_RANGES: dict[str, tuple[float, float]] = {
     "num_of_delayed_payment": (0, 40),  # real 0..28; garbage -3..-1 and 47..4293
     "num_credit_inquiries": (0, 20),  # real 0..17; garbage 26..2554
     "credit_history_age": (1, 1200),  # months; real 8..404
-    "total_emi_per_month": (0, 5_000),  # real values end near 1,800; garbage 5,000+ (≈ 400 rows)
+    "total_emi_per_month": (0, 5_000),  # bulk ends below 2,000 (max 4,760); 396 rows hold 5,000..82,000
     "amount_invested_monthly": (0, 9_999.99),  # "__10000__" is Kaggle's sentinel (558 rows); real end < 2,000
     "monthly_balance": (-1_000_000, 1_000_000),  # sentinel "__-333333333333333333333333333__"
 }

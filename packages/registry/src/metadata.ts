@@ -45,7 +45,7 @@ export interface VersionMetadata {
 }
 
 /** File names a version may hold for its model, in order of preference. */
-export const MODEL_FILES = ['model.json.gz', 'model.json'] as const;
+const MODEL_FILES = ['model.json.gz', 'model.json'] as const;
 export const SCALER_FILE = 'scaler.json';
 export const GOLDEN_FILE = 'golden.jsonl';
 export const METADATA_FILE = 'metadata.json';
