@@ -4,7 +4,7 @@ import { errorMessage, logEvent } from './logger.js';
 import type { RegistryRef } from './model-loader.js';
 
 /** What one poll of the registry did. */
-export type WatchTick =
+type WatchTick =
   | { outcome: 'skipped'; decision: Decision }
   | { outcome: 'already_tried'; decision: Decision }
   | { outcome: 'deployed'; decision: Decision; result: unknown }

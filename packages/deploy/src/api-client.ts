@@ -9,13 +9,13 @@ export interface SwapResult {
   [key: string]: unknown;
 }
 
-export interface HealthResult {
+interface HealthResult {
   up: boolean;
   status?: number;
   error?: string;
 }
 
-export interface MetadataResult {
+interface MetadataResult {
   /** The served model, or null when the server reports none (or could not be asked). */
   model: ModelRef | null;
   /** What happened, for the step log: `200`, `503`, or the network error. */
