@@ -15,7 +15,7 @@ export interface PredictionLogOptions {
   flushIntervalMs?: number;
   /** Most records per sink write. @default 500 */
   batchSize?: number;
-  /** Bytes of not-yet-acknowledged records above which `enqueue` throws SpoolFullError. @default 268435456 (256 MiB) */
+  /** Bytes of not-yet-acknowledged records above which `enqueue` throws SpoolFullError. @default 1073741824 (1 GiB) */
   spoolLimitBytes?: number;
   /** Part of the spool file names; defaults to the node:cluster worker id (0 in the primary). */
   workerId?: string | number;
@@ -97,7 +97,7 @@ class SpoolingPredictionLog implements PredictionLog {
   readonly #writeTimeoutMs: number;
   readonly #closeTimeoutMs: number;
   // Spooled-but-unacknowledged records kept in memory, so the database path never re-reads the file.
-  // While `#memoryMode` it holds exactly [ackOffset, endOffset); otherwise a prefix of it and the rest
+  // While `#memoryMode` it holds exactly [ackOffset, #end); otherwise a prefix of it and the rest
   // is read back from the spool (after an outage, or records recovered from a crash).
   readonly #memoryCap: number;
 
@@ -112,6 +112,8 @@ class SpoolingPredictionLog implements PredictionLog {
   #memory: EncodedRecord[] = [];
   #memoryHead = 0;
   #memoryMode: boolean;
+  /** Global spool offset up to which records are durable, as known to this writer. */
+  #end: number;
   #unackedLines: number;
 
   #batch: Batch | undefined;
@@ -135,7 +137,11 @@ class SpoolingPredictionLog implements PredictionLog {
     this.#sink = options.sink;
     this.#flushIntervalMs = positive('flushIntervalMs', options.flushIntervalMs, 50);
     this.#batchSize = Math.floor(positive('batchSize', options.batchSize, 500));
-    this.#spoolLimitBytes = positive('spoolLimitBytes', options.spoolLimitBytes, 256 * 1024 * 1024);
+    this.#spoolLimitBytes = positive(
+      'spoolLimitBytes',
+      options.spoolLimitBytes,
+      1024 * 1024 * 1024,
+    );
     this.#retryMaxDelayMs = positive('retryMaxDelayMs', options.retryMaxDelayMs, 2000);
     this.#writeTimeoutMs = positive('writeTimeoutMs', options.writeTimeoutMs, 30_000);
     this.#closeTimeoutMs = positive('closeTimeoutMs', options.closeTimeoutMs, 5000);
@@ -148,7 +154,8 @@ class SpoolingPredictionLog implements PredictionLog {
       segmentBytes,
     );
     this.#unackedLines = this.#spool.recoveredLines;
-    this.#memoryMode = this.#spool.ackOffset === this.#spool.endOffset;
+    this.#end = this.#spool.endOffset;
+    this.#memoryMode = this.#spool.ackOffset === this.#end;
     this.#pingTimer = setInterval(() => this.#ping(), pingIntervalMs).unref();
     // Migrates, then replays whatever a previous process left in the spool.
     void this.#drain();
@@ -190,7 +197,7 @@ class SpoolingPredictionLog implements PredictionLog {
     if (this.#closed) return this.close();
     await this.#appendPending();
     if (this.#spoolFailing) throw new Error(this.#lastError ?? 'spool write failed');
-    const target = this.#spool.endOffset;
+    const target = this.#end;
     if (this.#spool.ackOffset >= target) return;
     const done = new Promise<void>((resolve, reject) =>
       this.#waiters.push({ target, resolve, reject }),
@@ -232,15 +239,13 @@ class SpoolingPredictionLog implements PredictionLog {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w.reject(new LogClosedError());
-    const caughtUp = this.#spool.ackOffset >= this.#spool.endOffset && this.#pending.length === 0;
+    const caughtUp = this.#spool.ackOffset >= this.#end && this.#pending.length === 0;
     await this.#spool.close(caughtUp);
     if (unspooled !== undefined) throw unspooled;
   }
 
   #spoolBytes(): number {
-    return (
-      this.#pendingBytes + this.#appendingBytes + (this.#spool.endOffset - this.#spool.ackOffset)
-    );
+    return this.#pendingBytes + this.#appendingBytes + (this.#end - this.#spool.ackOffset);
   }
 
   #appendPending(): Promise<void> {
@@ -259,8 +264,9 @@ class SpoolingPredictionLog implements PredictionLog {
     this.#appendingBytes = bytes;
     let data = '';
     for (const e of batch) data += e.line;
+    let appended: number;
     try {
-      await this.#spool.append(data);
+      appended = await this.#spool.append(data);
     } catch (error) {
       // Keep the records (in order, ahead of newer ones) and try again at the next interval.
       this.#pending = batch.concat(this.#pending);
@@ -278,6 +284,9 @@ class SpoolingPredictionLog implements PredictionLog {
       this.#appendingCount = 0;
       this.#appendingBytes = 0;
     }
+    // Only here, together with the in-memory window, does the writer learn of the new durable end, so the
+    // window and the offsets the database path acknowledges always agree.
+    this.#end += appended;
     this.#spoolFailing = false;
     this.#spooled += batch.length;
     this.#unackedLines += batch.length;
@@ -328,7 +337,7 @@ class SpoolingPredictionLog implements PredictionLog {
 
   async #nextBatch(): Promise<Batch | undefined> {
     const ack = this.#spool.ackOffset;
-    const end = this.#spool.endOffset;
+    const end = this.#end;
     if (ack >= end) return undefined;
     const inMemory = this.#memory.length - this.#memoryHead;
     if (inMemory > 0) {
@@ -342,7 +351,7 @@ class SpoolingPredictionLog implements PredictionLog {
       }
       return { records, lines: n, fromMemory: n, end: ack + bytes };
     }
-    const read = await this.#spool.read(ack, this.#batchSize);
+    const read = await this.#spool.read(ack, this.#batchSize, end);
     if (read.next <= ack)
       throw new SpoolError(`spool read at byte ${ack} of ${this.#spool.dir} made no progress`);
     if (read.corrupt.length > 0) {
@@ -367,7 +376,7 @@ class SpoolingPredictionLog implements PredictionLog {
     this.#written += batch.records.length;
     this.#unackedLines -= batch.lines;
     this.#spool.acknowledge(batch.end);
-    if (!this.#memoryMode && batch.end >= this.#spool.endOffset) this.#memoryMode = true;
+    if (!this.#memoryMode && batch.end >= this.#end) this.#memoryMode = true;
     const ack = this.#spool.ackOffset;
     if (this.#waiters.length > 0) {
       const still: Waiter[] = [];
@@ -406,7 +415,8 @@ class SpoolingPredictionLog implements PredictionLog {
         this.#wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, delay);
+      // Unref'd: a process that forgets close() may exit while the database is down; the spool keeps the rows.
+      const timer = setTimeout(done, delay).unref();
       this.#wake = done;
     });
   }

@@ -149,8 +149,11 @@ export class Spool {
     return last === undefined ? this.#ackOffset : last.base + last.size;
   }
 
-  /** Appends complete lines and fdatasyncs them; on failure the file is cut back to its last good size. */
-  append(data: string): Promise<void> {
+  /**
+   * Appends complete lines and fdatasyncs them; resolves with the number of bytes appended. On failure the
+   * file is cut back to its last good size.
+   */
+  append(data: string): Promise<number> {
     return this.#serial(async () => {
       if (this.#live === undefined || this.#live.size >= this.#segmentBytes) await this.#rotate();
       const live = this.#live!;
@@ -172,16 +175,17 @@ export class Spool {
         );
       }
       live.size += buf.length;
+      return buf.length;
     });
   }
 
-  /** Reads up to `maxRecords` complete lines starting at global offset `from` (< endOffset). */
-  async read(from: number, maxRecords: number): Promise<SpoolReadResult> {
+  /** Reads up to `maxRecords` complete lines between global offsets `from` and `limit` (a line boundary). */
+  async read(from: number, maxRecords: number, limit: number): Promise<SpoolReadResult> {
     const result: SpoolReadResult = { records: [], lines: 0, next: from, corrupt: [] };
     let segment = this.#segmentAt(from);
-    while (segment !== undefined && result.records.length < maxRecords) {
+    while (segment !== undefined && result.records.length < maxRecords && result.next < limit) {
       let pos = Math.max(result.next, segment.base + segment.skip) - segment.base;
-      const end = segment.size;
+      const end = Math.min(segment.size, limit - segment.base);
       if (pos >= end) {
         result.next = segment.base + end;
         segment = this.#segmentAfter(segment);
@@ -219,7 +223,7 @@ export class Spool {
               continue;
             }
             // A torn tail (no newline before the end): a crash cut this write short; it was never acknowledged.
-            if (bytesRead > 0) result.corrupt.push(segment.base + pos);
+            if (bytesRead > 0 && end === segment.size) result.corrupt.push(segment.base + pos);
             pos = end;
             break;
           }
@@ -286,12 +290,15 @@ export class Spool {
     return `${this.dir}/${prefix}`;
   }
 
-  #serial(op: () => Promise<void>): Promise<void> {
+  #serial<T>(op: () => Promise<T>): Promise<T> {
     const run = this.#ops.then(() => {
       if (this.#closed) throw new SpoolError('the spool is closed');
       return op();
     });
-    this.#ops = run.catch(() => undefined);
+    this.#ops = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
