@@ -109,19 +109,16 @@ export async function servedVersion(
 export interface Load {
   /** Requests answered 200 with a class. */
   ok: number;
-  /** Requests that got anything else (after the retries a shed request is owed), with why. */
+  /** Requests answered anything else, or not at all (503 load shedding included), with why. */
   failed: number;
   failures: string[];
-  /** 503 OVERLOADED answers with Retry-After: the server shed the request; the client waits and retries it. */
-  shed: number;
   wrongClass: number;
   stop(): Promise<void>;
 }
 
 /**
  * Closed-loop load: `concurrency` clients POST /predict back to back (keep-alive), checking every
- * answer. A 503 with Retry-After (load shedding) is retried after the delay it asks for, up to 3
- * times, as a well-behaved client would; it only counts as failed when the retries run out.
+ * answer; nothing is retried, so a shed (503) or dropped request counts as failed.
  */
 export function startLoad(
   url: string,
@@ -133,17 +130,13 @@ export function startLoad(
     ok: 0,
     failed: 0,
     failures: [],
-    shed: 0,
     wrongClass: 0,
     stop: async () => {
       running = false;
       await Promise.all(loops);
     },
   };
-  const once = async (
-    row: { input: Record<string, unknown>; class: string },
-    attempt: number,
-  ): Promise<void> => {
+  const once = async (row: { input: Record<string, unknown>; class: string }): Promise<void> => {
     const res = await fetch(`${url}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -151,12 +144,6 @@ export function startLoad(
       signal: AbortSignal.timeout(10_000),
     });
     const body = (await res.json()) as { predict?: unknown };
-    const retryAfter = Number(res.headers.get('retry-after'));
-    if (res.status === 503 && retryAfter > 0 && attempt < 3) {
-      load.shed += 1;
-      await sleep(retryAfter * 1000);
-      return once(row, attempt + 1);
-    }
     if (res.status !== 200 || typeof body.predict !== 'string') {
       load.failed += 1;
       load.failures.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
@@ -168,7 +155,7 @@ export function startLoad(
   const loop = async (offset: number) => {
     for (let i = offset; running; i += concurrency) {
       try {
-        await once(rows[i % rows.length]!, 0);
+        await once(rows[i % rows.length]!);
       } catch (e) {
         load.failed += 1;
         load.failures.push(String(e));
