@@ -5,7 +5,8 @@ import { DeployError } from './errors.js';
 export interface SwapResult {
   previous: string | null;
   current: string;
-  golden?: { rows?: number; worstAbsDiff?: number; [key: string]: unknown };
+  /** The server's golden-parity summary of the new version (`rows`, `worst_abs_diff`, `mismatches`). */
+  golden?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
