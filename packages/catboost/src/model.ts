@@ -46,6 +46,8 @@ export class Model {
   readonly classNames: readonly ClassLabel[];
   /** The loss function named in the model, if any. */
   readonly lossFunction: string | undefined;
+  /** The prediction types that apply to this model (`RawFormulaVal` always; `Probability`, `Class` for classifiers). */
+  readonly predictionTypes: readonly PredictionType[];
 
   private readonly compiled: CompiledModel;
   private readonly output: OutputMapper;
@@ -64,6 +66,9 @@ export class Model {
     this.dimension = this.output.width;
     this.classNames = this.output.hasClass ? this.output.labels : [];
     this.lossFunction = spec.lossFunction;
+    this.predictionTypes = (['RawFormulaVal', 'Probability', 'Class'] as const).filter(
+      (t) => t === 'RawFormulaVal' || (t === 'Probability' ? this.output.hasProbability : this.output.hasClass),
+    );
     this.slotKind = Uint8Array.from(spec.features, (f) => (f.kind === 'float' ? SLOT_FLOAT : f.kind === 'categorical' ? SLOT_CAT : SLOT_UNUSED));
     this.slotIndex = Int32Array.from(spec.features, (f) => (f.kind === 'unused' ? -1 : f.index));
     this.nameIndex = new Map(this.featureNames.map((n, i) => [n, i]));
