@@ -196,7 +196,7 @@ class SpoolingPredictionLog implements PredictionLog {
   async flush(): Promise<void> {
     if (this.#closed) return this.close();
     await this.#appendPending();
-    if (this.#spoolFailing) throw new Error(this.#lastError ?? 'spool write failed');
+    if (this.#spoolFailing) throw new SpoolError(this.#lastError ?? 'spool write failed');
     const target = this.#end;
     if (this.#spool.ackOffset >= target) return;
     const done = new Promise<void>((resolve, reject) =>
@@ -217,9 +217,12 @@ class SpoolingPredictionLog implements PredictionLog {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#appendPending();
+    this.#deadline = Date.now() + this.#closeTimeoutMs;
+    this.#wake?.();
+    await this.#drain();
     let unspooled: Error | undefined;
     if (this.#pending.length > 0) {
-      // The spool is failing (disk full?): hand the records straight to the database as a last resort.
+      // The spool is failing (disk full?): after the spooled backlog, hand these straight to the database.
       const records = this.#pending.map((e) => e.record);
       try {
         await this.#withTimeout(this.#sink.write(records));
@@ -233,9 +236,6 @@ class SpoolingPredictionLog implements PredictionLog {
         );
       }
     }
-    this.#deadline = Date.now() + this.#closeTimeoutMs;
-    this.#wake?.();
-    await this.#drain();
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w.reject(new LogClosedError());
@@ -250,7 +250,7 @@ class SpoolingPredictionLog implements PredictionLog {
 
   #appendPending(): Promise<void> {
     const run = this.#appendChain.then(() => this.#appendOnce());
-    this.#appendChain = run;
+    this.#appendChain = run.catch(() => undefined);
     return run;
   }
 
@@ -416,7 +416,10 @@ class SpoolingPredictionLog implements PredictionLog {
         resolve();
       };
       // Unref'd: a process that forgets close() may exit while the database is down; the spool keeps the rows.
-      const timer = setTimeout(done, delay).unref();
+      // While closing it stays ref'd: a caller awaiting close() must see it settle (by the deadline), not the
+      // process exit under it (exit code 13, unsettled top-level await, when nothing else holds the loop).
+      const timer = setTimeout(done, delay);
+      if (!this.#closed) timer.unref();
       this.#wake = done;
     });
   }

@@ -155,7 +155,16 @@ export class Spool {
    */
   append(data: string): Promise<number> {
     return this.#serial(async () => {
-      if (this.#live === undefined || this.#live.size >= this.#segmentBytes) await this.#rotate();
+      if (this.#live === undefined || this.#live.size >= this.#segmentBytes) {
+        try {
+          await this.#rotate();
+        } catch (error) {
+          throw new SpoolError(
+            `cannot start a spool file in ${this.dir}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+      }
       const live = this.#live!;
       const handle = this.#handle!;
       const buf = Buffer.from(data);

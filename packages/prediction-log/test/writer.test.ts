@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -290,6 +298,41 @@ describe('createPredictionLog', () => {
     expect(log.stats().queued).toBe(0);
     await log.close();
     expect(spoolFiles()).toEqual([]);
+  });
+
+  it('when the spool cannot be written it keeps the records, reports not ready, and recovers', async () => {
+    const sink = new MemorySink();
+    const spoolDir = join(dir, 'spool');
+    // 1-byte segments: every append opens a new file, which fails while the folder is gone.
+    const log = open({ sink, spoolDir, segmentBytes: 1 });
+    for (const r of makeRecords(10, 'x')) log.enqueue(r);
+    await log.flush();
+    rmSync(spoolDir, { recursive: true });
+    for (const r of makeRecords(10, 'y')) log.enqueue(r);
+    await waitFor(() => !log.ready(), 5000, 'not ready');
+    expect(log.stats()).toMatchObject({ queued: 10, spooled: 10 });
+    expect(log.stats().lastError).toMatch(/ENOENT/);
+    mkdirSync(spoolDir);
+    await waitFor(() => log.ready() && log.stats().queued === 0, 5000, 'recovered');
+    expect(ids(await sink.readAll())).toEqual([
+      ...ids(makeRecords(10, 'x')),
+      ...ids(makeRecords(10, 'y')),
+    ]);
+  });
+
+  it('close() hands records it could not spool straight to the database', async () => {
+    const sink = new MemorySink();
+    const spoolDir = join(dir, 'spool');
+    const log = open({ sink, spoolDir, segmentBytes: 1 });
+    for (const r of makeRecords(5, 'x')) log.enqueue(r);
+    await log.flush();
+    rmSync(spoolDir, { recursive: true });
+    for (const r of makeRecords(5, 'y')) log.enqueue(r);
+    await log.close();
+    expect(ids(await sink.readAll())).toEqual([
+      ...ids(makeRecords(5, 'x')),
+      ...ids(makeRecords(5, 'y')),
+    ]);
   });
 
   it('rejects records the database would refuse, synchronously and before spooling', () => {
