@@ -257,9 +257,10 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         sendError(
           res,
           new HttpError(503, 'OVERLOADED', `the server is at capacity (${reason.replace(/_/g, ' ')}); retry after ${SHED_RETRY_AFTER_S} s`, {
-            headers: { 'retry-after': String(SHED_RETRY_AFTER_S), connection: 'close' },
+            headers: { 'retry-after': String(SHED_RETRY_AFTER_S) },
           }),
         );
+        // The body is discarded; the connection stays usable (a refusal costs microseconds, a reconnect does not).
         req.resume();
         return;
       }

@@ -14,6 +14,7 @@ export interface ServeFlags {
   dataDir?: string;
   workers?: string | number;
   maxInFlight?: string | number;
+  maxLagMs?: string | number;
   watch?: boolean | string | number;
 }
 
@@ -61,7 +62,7 @@ export interface ServerLimits {
 /** Default limits; tests and flags may override single fields. */
 export const DEFAULT_LIMITS: ServerLimits = {
   maxInFlight: 256,
-  maxEventLoopLagMs: 500,
+  maxEventLoopLagMs: 200,
   bodyLimitBytes: 64 * 1024,
   batchBodyLimitBytes: 2 * 1024 * 1024,
   keepAliveTimeoutMs: 65_000,
@@ -133,6 +134,12 @@ export function resolveConfig(
     1,
     1_000_000,
   );
+  const maxEventLoopLagMs = toInt(
+    'max-lag-ms',
+    firstSet(flags.maxLagMs, env('CATSERVE_MAX_LAG_MS')) ?? String(DEFAULT_LIMITS.maxEventLoopLagMs),
+    1,
+    600_000,
+  );
   if (!/^[\w.:-]+$|^\[[\da-fA-F:.]+\]$/.test(host)) throw new ConfigError(`host "${host}" is not a host name or address`);
   if (!/^[\w.-]+$/.test(name)) throw new ConfigError(`model name "${name}" must be a plain folder name`);
 
@@ -147,7 +154,7 @@ export function resolveConfig(
     workers,
     adminToken: env('CATSERVE_ADMIN_TOKEN'),
     watchMs: toWatchMs(firstSet(flags.watch, env('CATSERVE_WATCH'))),
-    limits: { ...DEFAULT_LIMITS, maxInFlight },
+    limits: { ...DEFAULT_LIMITS, maxInFlight, maxEventLoopLagMs },
   };
 }
 

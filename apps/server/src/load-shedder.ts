@@ -12,6 +12,7 @@ export class LoadShedder {
   #inFlight = 0;
   #lagMs = 0;
   #recent = [0, 0, 0];
+  #worstSinceRead = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -29,6 +30,13 @@ export class LoadShedder {
     return this.#lagMs;
   }
 
+  /** The longest single event-loop stall since the last call, in ms (for /metrics). */
+  takeWorstLagMs(): number {
+    const worst = this.#worstSinceRead;
+    this.#worstSinceRead = 0;
+    return worst;
+  }
+
   start(): void {
     if (this.#timer) return;
     const tick = (expected: number) => {
@@ -36,6 +44,7 @@ export class LoadShedder {
         const now = performance.now();
         this.#recent.shift();
         this.#recent.push(Math.max(0, now - expected));
+        this.#worstSinceRead = Math.max(this.#worstSinceRead, now - expected);
         this.#lagMs = Math.min(...this.#recent);
         tick(now + this.sampleEveryMs);
       }, this.sampleEveryMs);

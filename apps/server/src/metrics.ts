@@ -20,6 +20,8 @@ function mirrorCounter(name: string, help: string, read: () => number, registers
 export interface MetricSources {
   logStats(): PredictionLogStats;
   inFlight(): number;
+  /** Longest event-loop stall since the last scrape, in ms. */
+  worstLagMs(): number;
   modelVersion(): string | undefined;
   draining(): boolean;
 }
@@ -70,6 +72,15 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     registers,
     collect() {
       this.set(sources.inFlight());
+    },
+  });
+  new Gauge({
+    name: 'catserve_event_loop_stall_max_seconds',
+    help: 'Longest event-loop stall seen since the previous scrape (sampled every 50 ms).',
+    registers,
+    aggregator: 'max',
+    collect() {
+      this.set(sources.worstLagMs() / 1000);
     },
   });
   new Gauge({

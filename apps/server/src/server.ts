@@ -108,6 +108,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     {
       logStats: () => log.stats(),
       inFlight: () => shedder.inFlight,
+      worstLagMs: () => shedder.takeWorstLagMs(),
       modelVersion: () => model.current?.version.version,
       draining: () => state.draining,
     },

@@ -16,7 +16,8 @@ which overrides .env in the current folder.
                     (env LOG_DB_URL, then FEATURE_STORE_URL; default sqlite:<data-dir>/predictions.db)
   --data-dir DIR    default SQLite file and log spools (env DATA_DIR; default data)
   --workers N       worker processes sharing the port (env CATSERVE_WORKERS; default 1)
-  --max-in-flight N requests handled at once before 503 + Retry-After (default 256)
+  --max-in-flight N requests handled at once before 503 + Retry-After (env CATSERVE_MAX_IN_FLIGHT; default 256)
+  --max-lag-ms N    sustained event-loop lag that sheds new requests with 503 (env CATSERVE_MAX_LAG_MS; default 200)
   --watch [SECS]    deploy a newer valid registry version when one appears (poll every SECS, default 10)
 
 Admin routes (POST /admin/models, /admin/rollback) exist only when CATSERVE_ADMIN_TOKEN is set.
@@ -41,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         workers: { type: 'string' },
         'max-in-flight': { type: 'string' },
+        'max-lag-ms': { type: 'string' },
         watch: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -65,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       dataDir: values['data-dir'],
       workers: values.workers,
       maxInFlight: values['max-in-flight'],
+      maxLagMs: values['max-lag-ms'],
       watch: values.watch,
     });
   } catch (e) {

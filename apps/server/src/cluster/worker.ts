@@ -55,6 +55,8 @@ export async function runWorker(init: WorkerInit): Promise<void> {
     logEvent('error', 'worker_start_failed', { slot: init.slot, message: errorMessage(e) });
     process.exit(1);
   }
+  // Constructing one installs prom-client's worker-side listener that answers the primary's scrape.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([running.metricsRegistry]);
 
   const prepared = new Map<number, { request: AdminOp; candidate?: LoadedModel }>();
