@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# catserve API image. Build stage: install the workspace from the lockfile, compile every package
-# to dist/, then `pnpm deploy --prod` the CLI into /out with only production dependencies.
+# catserve API image. Build stage: install the workspace from the lockfile, compile the CLI and its
+# packages to dist/, then `pnpm deploy --prod` the CLI into /out with only production dependencies.
 # Runtime stage: Node 20, that folder, the model versions baked in, run as the unprivileged `node` user.
 #   docker build -t catserve .
 #   docker run -p 3000:3000 -e CATSERVE_ADMIN_TOKEN=... catserve
@@ -23,7 +23,8 @@ COPY packages/ packages/
 COPY apps/ apps/
 COPY benchmarks/ benchmarks/
 RUN pnpm install --offline --frozen-lockfile
-RUN pnpm exec turbo run build --filter=@catserve/cli...
+# Compile the CLI and the workspace packages it depends on, in dependency order.
+RUN pnpm --filter "@catserve/cli..." run build
 RUN pnpm --filter @catserve/cli --prod deploy --legacy /out
 
 FROM ${NODE_IMAGE} AS runtime
