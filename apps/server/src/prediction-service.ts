@@ -45,19 +45,22 @@ function predictRow(loaded: LoadedModel, row: Features) {
 
 /** Creates the prediction service over the active model, the log and the metrics. */
 export function createPredictionService(model: ActiveModel, log: PredictionLog, metrics: ServerMetrics): PredictionService {
-  function record(loaded: LoadedModel, row: Features, out: { class: string; confidence: number }, startedAt: number): string {
-    const requestId = randomUUID();
+  /** Logs one record per answered row, all or none (a refused batch leaves no row behind); returns their ids. */
+  function record(loaded: LoadedModel, rows: readonly Features[], outs: readonly { class: string; confidence: number }[], startedAt: number): string[] {
+    const elapsedMs = performance.now() - startedAt;
+    const createdAt = new Date();
+    const records = rows.map((row, i) => ({
+      requestId: randomUUID(),
+      customerId: String(row.customer_id),
+      features: row,
+      prediction: outs[i]!.class,
+      confidence: outs[i]!.confidence,
+      elapsedMs,
+      modelVersion: loaded.version.version,
+      createdAt,
+    }));
     try {
-      log.enqueue({
-        requestId,
-        customerId: String(row.customer_id),
-        features: row,
-        prediction: out.class,
-        confidence: out.confidence,
-        elapsedMs: performance.now() - startedAt,
-        modelVersion: loaded.version.version,
-        createdAt: new Date(),
-      });
+      log.enqueueAll(records);
     } catch (e) {
       if ((e as { code?: unknown }).code === 'SPOOL_FULL') {
         throw new HttpError(
@@ -69,27 +72,27 @@ export function createPredictionService(model: ActiveModel, log: PredictionLog, 
       }
       throw e;
     }
-    metrics.predictions.inc({ class: out.class, model_version: loaded.version.version });
-    return requestId;
+    for (const out of outs) metrics.predictions.inc({ class: out.class, model_version: loaded.version.version });
+    return records.map((r) => r.requestId);
   }
 
   return {
     predict(row, startedAt = performance.now()) {
       const loaded = activeOrThrow(model);
       const out = predictRow(loaded, row);
-      const requestId = record(loaded, row, out, startedAt);
+      const requestId = record(loaded, [row], [out], startedAt)[0]!;
       return { requestId, body: { customer_id: row.customer_id, predict: out.class, confidence: out.confidence } };
     },
     predictBatch(rows, startedAt = performance.now()) {
       const loaded = activeOrThrow(model);
       const outs = rows.map((row) => predictRow(loaded, row));
-      const requestIds: string[] = [];
-      const predictions = outs.map((out, i) => {
-        const row = rows[i]!;
-        const requestId = record(loaded, row, out, startedAt);
-        requestIds.push(requestId);
-        return { customer_id: row.customer_id, predict: out.class, confidence: out.confidence, request_id: requestId };
-      });
+      const requestIds = record(loaded, rows, outs, startedAt);
+      const predictions = outs.map((out, i) => ({
+        customer_id: rows[i]!.customer_id,
+        predict: out.class,
+        confidence: out.confidence,
+        request_id: requestIds[i]!,
+      }));
       return { requestIds, body: { model_version: loaded.version.version, predictions } };
     },
   };

@@ -52,6 +52,8 @@ export interface PredictionLogStats {
 export interface PredictionLog {
   /** Accepts a record without waiting for anything. @throws SpoolFullError at the spool limit, InvalidRecordError, LogClosedError */
   enqueue(r: PredictionRecord): void;
+  /** Accepts all of `records` or none of them (one prediction batch). @throws like `enqueue`, before accepting any */
+  enqueueAll(records: readonly PredictionRecord[]): void;
   stats(): PredictionLogStats;
   /** True when the database accepts writes and the spool works. */
   ready(): boolean;
@@ -162,14 +164,22 @@ class SpoolingPredictionLog implements PredictionLog {
   }
 
   enqueue(r: PredictionRecord): void {
+    this.enqueueAll([r]);
+  }
+
+  enqueueAll(records: readonly PredictionRecord[]): void {
     if (this.#closed) throw new LogClosedError();
-    assertValidRecord(r);
-    const encoded = encodeRecord(r);
+    const encoded = records.map((r) => {
+      assertValidRecord(r);
+      return encodeRecord(r);
+    });
+    const bytes = encoded.reduce((n, e) => n + e.bytes, 0);
     const spoolBytes = this.#spoolBytes();
-    if (spoolBytes + encoded.bytes > this.#spoolLimitBytes)
+    if (spoolBytes + bytes > this.#spoolLimitBytes)
       throw new SpoolFullError(spoolBytes, this.#spoolLimitBytes);
-    this.#pending.push(encoded);
-    this.#pendingBytes += encoded.bytes;
+    if (encoded.length === 0) return;
+    for (const e of encoded) this.#pending.push(e);
+    this.#pendingBytes += bytes;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.#appendPending();
