@@ -29,7 +29,7 @@ export interface LiveCheckResult {
 }
 
 /** The oracle interpreter: $CATSERVE_PYTHON, else the repo's .venv. */
-export function findPython(): string {
+function findPython(): string {
   return process.env.CATSERVE_PYTHON ?? join(REPO, '.venv', 'bin', 'python');
 }
 

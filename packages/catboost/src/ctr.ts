@@ -4,7 +4,7 @@ import type { CtrSpec, CtrTableSpec } from './model-spec.js';
 const f32 = Math.fround;
 
 /** ((a + priorNum) / (b + priorDenom) + shift) * scale, every operation rounded to float32 as in C++. */
-export function calcCtr(ctr: CtrSpec, a: number, b: number): number {
+function calcCtr(ctr: CtrSpec, a: number, b: number): number {
   const num = f32(f32(a) + ctr.priorNumerator);
   const den = f32(f32(b) + ctr.priorDenominator);
   return f32(f32(f32(num / den) + ctr.shift) * ctr.scale);

@@ -1,10 +1,10 @@
 // The shape of a model written by CatBoost's `save_model(path, format="json")`.
 // Keys are as CatBoost spells them (including `prior_denomerator`).
 
-export type NanValueTreatment = 'AsIs' | 'AsFalse' | 'AsTrue';
+type NanValueTreatment = 'AsIs' | 'AsFalse' | 'AsTrue';
 export type CtrType = 'Borders' | 'Buckets' | 'BinarizedTargetMeanValue' | 'FloatTargetMeanValue' | 'Counter' | 'FeatureFreq';
 
-export interface FloatFeatureJson {
+interface FloatFeatureJson {
   feature_index: number;
   flat_feature_index: number;
   borders?: number[];
@@ -14,7 +14,7 @@ export interface FloatFeatureJson {
   feature_name?: string;
 }
 
-export interface CategoricalFeatureJson {
+interface CategoricalFeatureJson {
   feature_index: number;
   flat_feature_index: number;
   feature_id?: string;
@@ -23,7 +23,7 @@ export interface CategoricalFeatureJson {
   string_values?: string[];
 }
 
-export type CombinationElementJson =
+type CombinationElementJson =
   | { combination_element: 'cat_feature_value'; cat_feature_index: number }
   | { combination_element: 'float_feature'; float_feature_index: number; border: number }
   | { combination_element: 'cat_feature_exact_value'; cat_feature_index: number; value: number };
@@ -40,7 +40,7 @@ export interface CtrFeatureJson {
   borders: number[];
 }
 
-export interface CtrTableJson {
+interface CtrTableJson {
   hash_map: (string | number)[];
   hash_stride: number;
   counter_denominator?: number;
@@ -51,7 +51,7 @@ export type SplitJson =
   | { split_type: 'OneHotFeature'; split_index: number; cat_feature_index: number; value: number }
   | { split_type: 'OnlineCtr'; split_index: number; border: number; ctr_target_border_idx: number };
 
-export interface ObliviousTreeJson {
+interface ObliviousTreeJson {
   /** `null` for depth-0 trees. */
   splits: SplitJson[] | null;
   leaf_values: number[];
@@ -62,14 +62,14 @@ export type NonSymmetricNodeJson =
   | { split: SplitJson; left: NonSymmetricNodeJson; right: NonSymmetricNodeJson }
   | { value: number | number[]; weight?: number };
 
-export interface ClassParamsJson {
+interface ClassParamsJson {
   class_label_type?: 'Integer' | 'Float' | 'String' | 'Boolean';
   class_names?: (string | number | boolean)[];
   class_to_label?: number[];
   classes_count?: number;
 }
 
-export interface ModelInfoJson {
+interface ModelInfoJson {
   params?: { loss_function?: { type?: string; params?: Record<string, unknown> } } & Record<string, unknown>;
   class_params?: ClassParamsJson;
   multiclass_params?: ClassParamsJson;

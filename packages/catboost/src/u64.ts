@@ -36,16 +36,6 @@ export function sub(ah: number, al: number, bh: number, bl: number): number {
   return (al - bl) >>> 0;
 }
 
-/** Logical right shift by 0 < s < 64. */
-export function shr(ah: number, al: number, s: number): number {
-  if (s >= 32) {
-    H = 0;
-    return ah >>> (s - 32);
-  }
-  H = ah >>> s;
-  return ((al >>> s) | (ah << (32 - s))) >>> 0;
-}
-
 /** Right rotation by 0 <= s < 64 (CityHash's `Rotate`). */
 export function rotr(ah: number, al: number, s: number): number {
   if (s === 0) {

@@ -5,7 +5,7 @@ import { loadModel, type CatBoostModelJson, type ClassLabel, type Prediction } f
 
 export const TOLERANCE = 1e-9;
 
-export interface OracleOutputs {
+interface OracleOutputs {
   raw: (number | string)[][];
   probability: (number | string)[][] | null;
   class: ClassLabel[] | null;
