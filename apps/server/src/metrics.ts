@@ -75,7 +75,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     },
   });
   new Gauge({
-    name: 'catserve_event_loop_stall_max_seconds',
+    name: 'catserve_event_loop_lag_max_seconds',
     help: 'Longest event-loop stall seen since the previous scrape (sampled every 50 ms).',
     registers,
     aggregator: 'max',

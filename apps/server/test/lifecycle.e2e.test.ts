@@ -198,7 +198,7 @@ describe('connections and overload', () => {
     const okMs = outcomes.filter((o) => o.status === 200).map((o) => o.ms);
     const p99 = percentile(okMs, 99);
     const metrics = (await send(`${child.url}/metrics`)).text;
-    const stall = Number(/^catserve_event_loop_stall_max_seconds (.*)$/m.exec(metrics)?.[1]);
+    const stall = Number(/^catserve_event_loop_lag_max_seconds (.*)$/m.exec(metrics)?.[1]);
     // Client and server share 2 busy cores here, so the bound is loose: it catches unbounded queueing, not jitter.
     expect(p99).toBeLessThan(8000);
     const counted = [...metrics.matchAll(/^catserve_shed_requests_total\{reason="[a-z_]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);

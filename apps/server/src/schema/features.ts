@@ -106,7 +106,37 @@ export const FeaturesSchema = z
     payment_behaviour: category('Payment behaviour, e.g. "Low_spent_Small_value_payments".'),
     monthly_balance: numeric('Monthly balance.'),
   })
-  .meta({ id: 'Features', description: 'One customer: customer_id plus the 22 model features.' });
+  .meta({
+    id: 'Features',
+    description: 'One customer: customer_id plus the 22 model features.',
+    examples: [
+      {
+        customer_id: 4711,
+        age: 35,
+        occupation: 'Engineer',
+        annual_income: 52000.5,
+        monthly_inhand_salary: 4100.25,
+        num_bank_accounts: 3,
+        num_credit_card: 4,
+        interest_rate: 12,
+        num_of_loan: 2,
+        type_of_loan: 'Personal Loan, and Auto Loan',
+        delay_from_due_date: 10,
+        num_of_delayed_payment: 5,
+        changed_credit_limit: 7.5,
+        num_credit_inquiries: 3,
+        credit_mix: 'Good',
+        outstanding_debt: 800,
+        credit_utilization_ratio: 31.2,
+        credit_history_age: 240,
+        payment_of_min_amount: 'No',
+        total_emi_per_month: 120.5,
+        amount_invested_monthly: 300,
+        payment_behaviour: 'Low_spent_Small_value_payments',
+        monthly_balance: 450.75,
+      },
+    ],
+  });
 
 /** One validated prediction input. */
 export type Features = z.infer<typeof FeaturesSchema>;
