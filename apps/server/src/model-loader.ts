@@ -69,7 +69,7 @@ export async function resolveStartupVersion(ref: RegistryRef, model: string | un
  * Checks that a version's feature list is the API's: same 22 names, same numeric/categorical kinds.
  * @throws {ModelRefusedError} `SCHEMA_MISMATCH`.
  */
-export function checkFeatureSchema(version: ModelVersion): void {
+function checkFeatureSchema(version: ModelVersion): void {
   const features = (version.metadata as { features?: unknown }).features;
   if (!Array.isArray(features)) {
     throw new ModelRefusedError('SCHEMA_MISMATCH', `version ${version.version}: metadata.features is not a list`);

@@ -6,11 +6,11 @@ import type { ServerMetrics } from './metrics.js';
 import type { PredictBatchResponse, PredictResponse } from './schema/api.js';
 import type { Features } from './schema/features.js';
 
-/** Seconds a client should wait before retrying when the log spool is full. */
-export const SPOOL_FULL_RETRY_AFTER_S = 30;
+// Seconds a client should wait before retrying when the log spool is full.
+const SPOOL_FULL_RETRY_AFTER_S = 30;
 
 /** One answered prediction and the id of its log record. */
-export interface PredictOutcome {
+interface PredictOutcome {
   requestId: string;
   body: PredictResponse;
 }

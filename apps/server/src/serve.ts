@@ -1,4 +1,7 @@
+import cluster from 'node:cluster';
+import type { WorkerInit } from './cluster/messages.js';
 import { runPrimary } from './cluster/primary.js';
+import { runWorker } from './cluster/worker.js';
 import { redactUrl, type ServerConfig } from './config.js';
 import { errorMessage, logEvent } from './logger.js';
 import { startServer } from './server.js';
@@ -7,8 +10,11 @@ import { startRegistryWatch as startRegistryWatcher } from './watch.js';
 /**
  * Runs the server until SIGTERM or SIGINT, then drains it: readiness 503, no new connections,
  * in-flight requests finished, prediction log flushed. Resolves with the process exit code.
+ * With `workers > 1` this process becomes the cluster primary; in a worker it runs that worker.
  */
 export async function serve(config: ServerConfig): Promise<number> {
+  const workerInit = cluster.isWorker ? process.env.CATSERVE_WORKER_INIT : undefined;
+  if (workerInit !== undefined) return runWorker(JSON.parse(workerInit) as WorkerInit);
   if (config.workers > 1) return runPrimary(config);
 
   let running;

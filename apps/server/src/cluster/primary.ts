@@ -1,7 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createSink } from '@catserve/prediction-log';
 import { AggregatorRegistry } from 'prom-client';
 import { redactUrl, type ServerConfig } from '../config.js';
@@ -26,13 +25,9 @@ function servedVersionOf(dir: string): { version: string; creationTime: string }
   }
 }
 
-function workerEntry(): string {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`./worker-entry${ext}`, import.meta.url));
-}
-
 /**
- * Runs `config.workers` worker processes on one port (node:cluster). The primary resolves the
+ * Runs `config.workers` worker processes on one port (node:cluster). Workers re-run this process's
+ * main script (the usual node:cluster pattern), whose `serve()` call turns into `runWorker`. The primary resolves the
  * model once, migrates the log table once, restarts crashed workers on the same spool, aggregates
  * /metrics, coordinates model swaps (prepare on every worker, then commit) and drains on SIGTERM/SIGINT.
  * Resolves with the exit code once every worker has stopped.
@@ -48,7 +43,6 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
     await sink.close();
   }
 
-  cluster.setupPrimary({ exec: workerEntry(), args: [] });
   const aggregator = new AggregatorRegistry();
   const workers = new Map<number, Worker>();
   const readyUrls = new Map<number, string>();

@@ -14,8 +14,11 @@ const toWire = (e: unknown): WireError => {
   return { status: h.status, code: h.code, message: h.message };
 };
 
-/** Runs one cluster worker: its own server (sharing the primary's port), log writer and spool. */
-export async function runWorker(init: WorkerInit): Promise<void> {
+/**
+ * Runs one cluster worker: its own server (sharing the primary's port), log writer and spool.
+ * Resolves with the exit code once it has drained (on the primary's request, SIGTERM/SIGINT, or a lost primary).
+ */
+export async function runWorker(init: WorkerInit): Promise<number> {
   let nextId = 1;
   const pending = new Map<number, (m: PrimaryMessage) => void>();
   const ask = (build: (id: number) => WorkerMessage): Promise<PrimaryMessage> =>
@@ -53,20 +56,22 @@ export async function runWorker(init: WorkerInit): Promise<void> {
     });
   } catch (e) {
     logEvent('error', 'worker_start_failed', { slot: init.slot, message: errorMessage(e) });
-    process.exit(1);
+    return 1;
   }
   // Constructing one installs prom-client's worker-side listener that answers the primary's scrape.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([running.metricsRegistry]);
 
   const prepared = new Map<number, { request: AdminOp; candidate?: LoadedModel }>();
+  let resolveStopped!: (code: number) => void;
+  const stopped = new Promise<number>((r) => (resolveStopped = r));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     const report = await running.shutdown();
     send({ type: 'catserve:stopped', report });
-    process.exit(0);
+    resolveStopped(report.abandoned > 0 ? 1 : 0);
   };
 
   process.on('message', (raw: unknown) => {
@@ -121,6 +126,7 @@ export async function runWorker(init: WorkerInit): Promise<void> {
   // The primary is gone: finish what is in flight and leave.
   process.on('disconnect', () => void stop());
   send({ type: 'catserve:ready', url: running.url });
+  return stopped;
 }
 
 function unwrap(m: PrimaryMessage): SwapResponse {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 
 /** A static file of the docs page. */
 export interface StaticAsset {
@@ -56,7 +56,7 @@ export const DOCS_CSP =
  * files keyed by name, so a request path never reaches the file system. Files are read once.
  */
 export function createDocsAssets(): (name: string) => StaticAsset | undefined {
-  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const dir = getAbsoluteFSPath();
   const cache = new Map<string, StaticAsset>([
     ['', { type: 'text/html; charset=utf-8', body: Buffer.from(INDEX_HTML) }],
     ['initializer.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(INITIALIZER_JS) }],

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCi } from './env.js';
 
-/** The pinned schemathesis release (PyPI); installed once into a venv under the system temp dir. */
-export const SCHEMATHESIS_VERSION = '4.32.5';
+// The pinned schemathesis release (PyPI); installed once into a venv under the system temp dir.
+const SCHEMATHESIS_VERSION = '4.32.5';
 
 /** Runs a command without blocking the event loop (the server under test may live in this process). */
 export function run(cmd: string, args: string[], timeoutMs: number, cwd?: string): Promise<{ code: number | null; output: string }> {
