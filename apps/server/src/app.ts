@@ -16,8 +16,8 @@ import { summarizeIssues, toFieldIssues } from './schema/issues.js';
 import type { AppServices, ServerState } from './services.js';
 import { appRouter } from './trpc/router.js';
 
-/** Seconds a shed request is told to wait. */
-export const SHED_RETRY_AFTER_S = 1;
+// Seconds a shed request is told to wait.
+const SHED_RETRY_AFTER_S = 1;
 
 /** What the HTTP layer is built from. */
 export interface AppDeps {
@@ -91,6 +91,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         methods: {
           POST: async (req, res, startedAt) => {
             const body = parseInput(PredictRequestSchema, await readJsonBody(req, limits.bodyLimitBytes));
+            await admitted();
             const out = services.predictions.predict(body.data, startedAt);
             sendJson(res, 200, out.body, { 'x-request-id': out.requestId });
           },
@@ -105,6 +106,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         methods: {
           POST: async (req, res, startedAt) => {
             const body = parseInput(PredictBatchRequestSchema, await readJsonBody(req, limits.batchBodyLimitBytes));
+            await admitted();
             const out = services.predictions.predictBatch(body.data, startedAt);
             sendJson(res, 200, out.body, { 'x-request-id': out.requestIds.join(', ') });
           },
@@ -275,6 +277,16 @@ export function createRequestListener(deps: AppDeps): RequestListener {
     }
     if (result) result.catch((e: unknown) => fail(res, e, label));
   };
+}
+
+/**
+ * Defers a prediction to the end of the current event-loop turn. Without it each request is read, predicted
+ * and answered inside its own socket callback, so the in-flight count never exceeds one and a backlog waits
+ * unseen (in the kernel and in the turn's queue of ready sockets); with it, every request of the turn is
+ * admitted (counted in flight) or shed before any of them is computed.
+ */
+function admitted(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function fail(res: ServerResponse, e: unknown, route: string): void {
