@@ -15,7 +15,12 @@ import { startRegistryWatch as startRegistryWatcher } from './watch.js';
 export async function serve(config: ServerConfig): Promise<number> {
   const workerInit = cluster.isWorker ? process.env.CATSERVE_WORKER_INIT : undefined;
   if (workerInit !== undefined) return runWorker(JSON.parse(workerInit) as WorkerInit);
-  if (config.workers > 1) return runPrimary(config);
+  if (config.workers > 1) {
+    return runPrimary(config).catch((e: unknown) => {
+      logEvent('error', 'start_failed', { message: errorMessage(e) });
+      return 1;
+    });
+  }
 
   let running;
   try {

@@ -64,6 +64,22 @@ describe('graceful shutdown of a `catserve serve` child process under load', () 
   });
 });
 
+describe('startup failures', () => {
+  it('exits 1 with a clear message when the registry has no valid model (single process and cluster)', async () => {
+    const empty = tempDir('empty-registry');
+    for (const workers of ['1', '2']) {
+      const child = await spawnServe(['--port', '0', '--registry', empty, '--data-dir', tempDir('nomodel'), '--workers', workers]).catch(
+        (e: Error) => e,
+      );
+      expect(child).toBeInstanceOf(Error);
+      expect((child as Error).message).toMatch(/serve exited \(1\) before listening/);
+      expect((child as Error).message).toContain('"event":"start_failed"');
+      expect((child as Error).message).toContain(`no valid model version under ${empty}/credit_score_classifier`);
+      expect((child as Error).message).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
 describe('--workers 2 (node:cluster)', () => {
   it('shares the port, swaps the model on every worker, aggregates metrics, logs exactly once, drains on SIGINT', async () => {
     const shipped = await shippedVersion();
