@@ -2,15 +2,8 @@
 // projection hash, CTR and split condition once, then walks the trees reading bytes; nothing is
 // allocated per row or per tree. All indices were validated by parseModel, so typed-array reads
 // in the loops use `!`.
-import { ctrValue } from './ctr.js';
-import { HashIndex } from './hash-index.js';
+import { CtrEvaluator } from './ctr-evaluator.js';
 import type { ModelSpec, TreeNodeSpec } from './model-spec.js';
-import { calcHash } from './projection-hash.js';
-import { hi } from './u64.js';
-
-const ELEMENT_CAT = 0;
-const ELEMENT_FLOAT = 1;
-const ELEMENT_EXACT = 2;
 
 export class CompiledModel {
   readonly dimension: number;
@@ -28,21 +21,7 @@ export class CompiledModel {
   private readonly floatCondEnd: number;
   private readonly oneHotCondEnd: number;
 
-  private readonly projElemStart: Int32Array;
-  private readonly elemKind: Uint8Array;
-  private readonly elemFeature: Int32Array;
-  private readonly elemBorder: Float64Array;
-  private readonly elemValue: Int32Array;
-  private readonly projHi: Uint32Array;
-  private readonly projLo: Uint32Array;
-  private readonly tableIndex: HashIndex[];
-  private readonly tableProjection: Int32Array;
-  private readonly tableEntry: Int32Array;
-  private readonly ctrTable: Int32Array;
-  private readonly ctrOffset: Int32Array;
-  private readonly ctrMissing: Float64Array;
-  private readonly ctrTableValues: Float64Array;
-  private readonly ctrValues: Float64Array;
+  private readonly ctrs: CtrEvaluator;
 
   private readonly oblivious: boolean;
   private readonly treeCondStart: Int32Array;
@@ -103,76 +82,7 @@ export class CompiledModel {
     this.floatCondEnd = floatEnd;
     this.oneHotCondEnd = oneHotEnd;
 
-    // CTRs used by some split, the tables they read, and the projections those tables are keyed by.
-    const tableSlot = new Map<number, number>();
-    const projSlot = new Map<number, number>();
-    const usedTables: number[] = [];
-    const usedProjections: number[] = [];
-    for (const c of usedCtrs) {
-      const t = spec.ctrs[c]!.table;
-      if (!tableSlot.has(t)) {
-        tableSlot.set(t, usedTables.length);
-        usedTables.push(t);
-      }
-      const p = spec.ctrs[c]!.projection;
-      if (!projSlot.has(p)) {
-        projSlot.set(p, usedProjections.length);
-        usedProjections.push(p);
-      }
-    }
-    this.projElemStart = new Int32Array(usedProjections.length + 1);
-    const elements = usedProjections.flatMap((p) => spec.projections[p]!.elements);
-    this.elemKind = new Uint8Array(elements.length);
-    this.elemFeature = new Int32Array(elements.length);
-    this.elemBorder = new Float64Array(elements.length);
-    this.elemValue = new Int32Array(elements.length);
-    let e = 0;
-    usedProjections.forEach((p, i) => {
-      this.projElemStart[i] = e;
-      for (const el of spec.projections[p]!.elements) {
-        if (el.kind === 'cat') {
-          this.elemKind[e] = ELEMENT_CAT;
-          this.elemFeature[e] = el.cat;
-        } else if (el.kind === 'float') {
-          this.elemKind[e] = ELEMENT_FLOAT;
-          this.elemFeature[e] = el.feature;
-          this.elemBorder[e] = el.border;
-        } else {
-          this.elemKind[e] = ELEMENT_EXACT;
-          this.elemFeature[e] = el.cat;
-          this.elemValue[e] = el.value;
-        }
-        e++;
-      }
-    });
-    this.projElemStart[usedProjections.length] = e;
-    this.projHi = new Uint32Array(usedProjections.length);
-    this.projLo = new Uint32Array(usedProjections.length);
-    this.tableIndex = usedTables.map((t) => new HashIndex(spec.tables[t]!.hashHi, spec.tables[t]!.hashLo));
-    this.tableProjection = new Int32Array(usedTables.length);
-    this.tableEntry = new Int32Array(usedTables.length);
-    usedTables.forEach((t, i) => {
-      const owner = usedCtrs.find((c) => spec.ctrs[c]!.table === t)!;
-      this.tableProjection[i] = projSlot.get(spec.ctrs[owner]!.projection)!;
-    });
-    // Every CTR value a table entry can produce is computed here, once (float32 math, see ctr.ts).
-    this.ctrTable = new Int32Array(usedCtrs.length);
-    this.ctrOffset = new Int32Array(usedCtrs.length);
-    this.ctrMissing = new Float64Array(usedCtrs.length);
-    this.ctrValues = new Float64Array(usedCtrs.length);
-    let total = 0;
-    for (const c of usedCtrs) total += spec.tables[spec.ctrs[c]!.table]!.hashHi.length;
-    this.ctrTableValues = new Float64Array(total);
-    let offset = 0;
-    usedCtrs.forEach((c, i) => {
-      const ctr = spec.ctrs[c]!;
-      const table = spec.tables[ctr.table]!;
-      this.ctrTable[i] = tableSlot.get(ctr.table)!;
-      this.ctrOffset[i] = offset;
-      this.ctrMissing[i] = ctrValue(ctr, table, -1);
-      for (let k = 0; k < table.hashHi.length; k++) this.ctrTableValues[offset + k] = ctrValue(ctr, table, k);
-      offset += table.hashHi.length;
-    });
+    this.ctrs = new CtrEvaluator(spec, usedCtrs);
 
     // Trees.
     const leaves: number[] = [];
@@ -223,57 +133,97 @@ export class CompiledModel {
     this.leaves = Float64Array.from(leaves);
   }
 
-  private computeCtrs(): void {
-    const ch = this.catHashes;
-    const fv = this.floatValues;
-    const start = this.projElemStart;
-    for (let p = 0; p + 1 < start.length; p++) {
-      let hh = 0;
-      let hl = 0;
-      for (let e = start[p]!; e < start[p + 1]!; e++) {
-        const kind = this.elemKind[e]!;
-        let bh = 0;
-        let bl: number;
-        if (kind === ELEMENT_CAT) {
-          // CatBoost sign-extends the 32-bit category hash to 64 bits here.
-          const v = ch[this.elemFeature[e]!]!;
-          bh = v < 0 ? 0xffffffff : 0;
-          bl = v >>> 0;
-        } else if (kind === ELEMENT_FLOAT) {
-          bl = fv[this.elemFeature[e]!]! > this.elemBorder[e]! ? 1 : 0;
-        } else {
-          bl = ch[this.elemFeature[e]!]! === this.elemValue[e]! ? 1 : 0;
-        }
-        hl = calcHash(hh, hl, bh, bl);
-        hh = hi();
-      }
-      this.projHi[p] = hh;
-      this.projLo[p] = hl;
-    }
-    for (let t = 0; t < this.tableIndex.length; t++) {
-      const p = this.tableProjection[t]!;
-      this.tableEntry[t] = this.tableIndex[t]!.find(this.projHi[p]!, this.projLo[p]!);
-    }
-    for (let c = 0; c < this.ctrValues.length; c++) {
-      const e = this.tableEntry[this.ctrTable[c]!]!;
-      this.ctrValues[c] = e < 0 ? this.ctrMissing[c]! : this.ctrTableValues[this.ctrOffset[c]! + e]!;
-    }
-  }
-
   private computeConditions(): void {
     const cond = this.conditions;
     const feature = this.condFeature;
     const border = this.condBorder;
     const fv = this.floatValues;
+    const floatEnd = this.floatCondEnd;
     let i = 0;
-    for (; i < this.floatCondEnd; i++) cond[i] = fv[feature[i]!]! > border[i]! ? 1 : 0;
+    for (; i < floatEnd; i++) cond[i] = fv[feature[i]!]! > border[i]! ? 1 : 0;
     const ch = this.catHashes;
     const value = this.condValue;
-    for (; i < this.oneHotCondEnd; i++) cond[i] = ch[feature[i]!]! === value[i]! ? 1 : 0;
-    if (i < cond.length) {
-      this.computeCtrs();
-      const cv = this.ctrValues;
-      for (; i < cond.length; i++) cond[i] = cv[feature[i]!]! > border[i]! ? 1 : 0;
+    const oneHotEnd = this.oneHotCondEnd;
+    for (; i < oneHotEnd; i++) cond[i] = ch[feature[i]!]! === value[i]! ? 1 : 0;
+    const end = cond.length;
+    if (i < end) {
+      this.ctrs.compute(fv, ch);
+      const cv = this.ctrs.values;
+      for (; i < end; i++) cond[i] = cv[feature[i]!]! > border[i]! ? 1 : 0;
+    }
+  }
+
+  // Sums leaf values in tree order into `out` (one double accumulator per dimension, as CatBoost).
+  // Dimensions 1 to 3 keep their accumulators in locals.
+  private sumOblivious(out: Float64Array, treeStart: number, treeEnd: number): void {
+    const cond = this.conditions;
+    const leaves = this.leaves;
+    const cs = this.treeCondStart;
+    const tc = this.treeConds;
+    const ls = this.treeLeafStart;
+    const D = this.dimension;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let t = treeStart; t < treeEnd; t++) {
+      const end = cs[t + 1]!;
+      let idx = 0;
+      for (let s = cs[t]!, d = 0; s < end; s++, d++) idx |= cond[tc[s]!]! << d;
+      const off = ls[t]! + idx * D;
+      if (D === 1) s0 += leaves[off]!;
+      else if (D === 2) {
+        s0 += leaves[off]!;
+        s1 += leaves[off + 1]!;
+      } else if (D === 3) {
+        s0 += leaves[off]!;
+        s1 += leaves[off + 1]!;
+        s2 += leaves[off + 2]!;
+      } else {
+        if (t === treeStart) for (let k = 0; k < D; k++) out[k] = 0;
+        for (let k = 0; k < D; k++) out[k]! += leaves[off + k]!;
+      }
+    }
+    this.storeSums(out, D, treeStart, treeEnd, s0, s1, s2);
+  }
+
+  private sumNonSymmetric(out: Float64Array, treeStart: number, treeEnd: number): void {
+    const cond = this.conditions;
+    const leaves = this.leaves;
+    const nc = this.nodeCond;
+    const nl = this.nodeLeft;
+    const nr = this.nodeRight;
+    const roots = this.treeRoot;
+    const D = this.dimension;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let t = treeStart; t < treeEnd; t++) {
+      let n = roots[t]!;
+      while (n >= 0) n = cond[nc[n]!] ? nr[n]! : nl[n]!;
+      const off = ~n;
+      if (D === 1) s0 += leaves[off]!;
+      else if (D === 2) {
+        s0 += leaves[off]!;
+        s1 += leaves[off + 1]!;
+      } else if (D === 3) {
+        s0 += leaves[off]!;
+        s1 += leaves[off + 1]!;
+        s2 += leaves[off + 2]!;
+      } else {
+        if (t === treeStart) for (let k = 0; k < D; k++) out[k] = 0;
+        for (let k = 0; k < D; k++) out[k]! += leaves[off + k]!;
+      }
+    }
+    this.storeSums(out, D, treeStart, treeEnd, s0, s1, s2);
+  }
+
+  private storeSums(out: Float64Array, D: number, treeStart: number, treeEnd: number, s0: number, s1: number, s2: number): void {
+    if (D <= 3) {
+      out[0] = s0;
+      if (D > 1) out[1] = s1;
+      if (D > 2) out[2] = s2;
+    } else if (treeStart === treeEnd) {
+      for (let k = 0; k < D; k++) out[k] = 0;
     }
   }
 
@@ -283,41 +233,9 @@ export class CompiledModel {
    */
   evaluate(out: Float64Array, treeStart: number, treeEnd: number): void {
     this.computeConditions();
+    if (this.oblivious) this.sumOblivious(out, treeStart, treeEnd);
+    else this.sumNonSymmetric(out, treeStart, treeEnd);
     const D = this.dimension;
-    const cond = this.conditions;
-    const leaves = this.leaves;
-    for (let k = 0; k < D; k++) out[k] = 0;
-    if (this.oblivious) {
-      const cs = this.treeCondStart;
-      const tc = this.treeConds;
-      const ls = this.treeLeafStart;
-      if (D === 1) {
-        let sum = 0;
-        for (let t = treeStart; t < treeEnd; t++) {
-          let idx = 0;
-          for (let s = cs[t]!, d = 0; s < cs[t + 1]!; s++, d++) idx |= cond[tc[s]!]! << d;
-          sum += leaves[ls[t]! + idx]!;
-        }
-        out[0] = sum;
-      } else {
-        for (let t = treeStart; t < treeEnd; t++) {
-          let idx = 0;
-          for (let s = cs[t]!, d = 0; s < cs[t + 1]!; s++, d++) idx |= cond[tc[s]!]! << d;
-          const off = ls[t]! + idx * D;
-          for (let k = 0; k < D; k++) out[k]! += leaves[off + k]!;
-        }
-      }
-    } else {
-      const nc = this.nodeCond;
-      const nl = this.nodeLeft;
-      const nr = this.nodeRight;
-      for (let t = treeStart; t < treeEnd; t++) {
-        let n = this.treeRoot[t]!;
-        while (n >= 0) n = cond[nc[n]!] ? nr[n]! : nl[n]!;
-        const off = ~n;
-        for (let k = 0; k < D; k++) out[k]! += leaves[off + k]!;
-      }
-    }
     const scale = this.scale;
     for (let k = 0; k < D; k++) out[k] = scale * out[k]! + (treeStart === 0 ? this.bias[k]! : 0);
   }

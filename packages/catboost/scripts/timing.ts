@@ -1,0 +1,48 @@
+// A tiny local timing script (not a benchmark suite, no assertions): load time, single-row latency
+// and batch throughput on the shipped credit model, cycling through its distinct golden rows.
+//   node --conditions=@catserve/source --import tsx packages/catboost/scripts/timing.ts [version folder]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RobustScaler, type Row } from '../src/index.js';
+import { loadModelFile } from '../src/node.js';
+
+const root = resolve(import.meta.dirname, '..', '..', '..', 'models', 'credit_score_classifier');
+const dir = process.argv[2] ?? join(root, readdirSync(root).sort().at(-1)!);
+const metadata = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {
+  categorical_missing_value: string;
+  features: { name: string; kind: string }[];
+};
+const scaler = RobustScaler.fromJSON(JSON.parse(readFileSync(join(dir, 'scaler.json'), 'utf8')));
+const modelPath = existsSync(join(dir, 'model.json.gz')) ? join(dir, 'model.json.gz') : join(dir, 'model.json');
+
+let t = performance.now();
+const model = loadModelFile(modelPath);
+const loadMs = performance.now() - t;
+
+const rows: Record<string, unknown>[] = readFileSync(join(dir, 'golden.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => {
+    const input = (JSON.parse(l) as { input: Record<string, unknown> }).input;
+    const row: Record<string, unknown> = {};
+    for (const f of metadata.features) row[f.name] = f.kind === 'categorical' && input[f.name] === null ? metadata.categorical_missing_value : input[f.name];
+    return scaler.transformRow(row);
+  });
+const arrays: Row[] = rows.map((r) => model.featureNames.map((n) => r[n]));
+
+function time(label: string, n: number, fn: (i: number) => unknown): void {
+  for (let i = 0; i < Math.min(n, 20_000); i++) fn(i); // warm-up
+  t = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  const us = ((performance.now() - t) * 1000) / n;
+  console.log(`${label.padEnd(44)} ${us.toFixed(2).padStart(8)} µs/row  ${(1e6 / us).toFixed(0).padStart(9)} rows/s`);
+}
+
+console.log(`model ${dir}: ${model.treeCount} trees, ${model.featureNames.length} features, dimension ${model.dimension}; load ${loadMs.toFixed(1)} ms`);
+time('predict(object), all outputs', 200_000, (i) => model.predict(rows[i % rows.length]!));
+time('predict(array), all outputs', 200_000, (i) => model.predict(arrays[i % arrays.length]!));
+time("predict(object), 'RawFormulaVal'", 200_000, (i) => model.predict(rows[i % rows.length]!, { predictionType: 'RawFormulaVal' }));
+time('scaler.transformRow + predict(object)', 200_000, (i) => model.predict(scaler.transformRow(rows[i % rows.length]!)));
+const reps = 50;
+time(`predictBatch(${rows.length} objects) per row`, reps * rows.length, (i) => (i % rows.length === 0 ? model.predictBatch(rows) : undefined));
+time(`predictBatch(${rows.length} arrays) per row`, reps * rows.length, (i) => (i % rows.length === 0 ? model.predictBatch(arrays) : undefined));
