@@ -91,7 +91,6 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         methods: {
           POST: async (req, res, startedAt) => {
             const body = parseInput(PredictRequestSchema, await readJsonBody(req, limits.bodyLimitBytes));
-            await admitted();
             const out = services.predictions.predict(body.data, startedAt);
             sendJson(res, 200, out.body, { 'x-request-id': out.requestId });
           },
@@ -106,7 +105,6 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         methods: {
           POST: async (req, res, startedAt) => {
             const body = parseInput(PredictBatchRequestSchema, await readJsonBody(req, limits.batchBodyLimitBytes));
-            await admitted();
             const out = services.predictions.predictBatch(body.data, startedAt);
             sendJson(res, 200, out.body, { 'x-request-id': out.requestIds.join(', ') });
           },
@@ -267,26 +265,26 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         return;
       }
       res.once('close', () => shedder.leave());
-    }
-    let result: void | Promise<void>;
-    try {
-      result = handler(req, res, startedAt);
-    } catch (e) {
-      fail(res, e, label);
+      // Admitted now, computed at the end of this event-loop turn. Run inline, each request would be read,
+      // predicted and answered inside its own socket callback: the in-flight count would never pass one and
+      // a backlog would wait unseen (in the kernel, in the turn's list of ready sockets). Deferred, every
+      // request of the turn is counted in flight (or shed) before any of them takes the CPU.
+      setImmediate(run);
       return;
     }
-    if (result) result.catch((e: unknown) => fail(res, e, label));
-  };
-}
+    run();
 
-/**
- * Defers a prediction to the end of the current event-loop turn. Without it each request is read, predicted
- * and answered inside its own socket callback, so the in-flight count never exceeds one and a backlog waits
- * unseen (in the kernel and in the turn's queue of ready sockets); with it, every request of the turn is
- * admitted (counted in flight) or shed before any of them is computed.
- */
-function admitted(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+    function run(): void {
+      let result: void | Promise<void>;
+      try {
+        result = handler!(req, res, startedAt);
+      } catch (e) {
+        fail(res, e, label);
+        return;
+      }
+      if (result) result.catch((e: unknown) => fail(res, e, label));
+    }
+  };
 }
 
 function fail(res: ServerResponse, e: unknown, route: string): void {
