@@ -3,7 +3,7 @@ import { latestVersion, type VersionEntry } from '@catserve/registry';
 import { BenchError } from './errors.js';
 import { REPO_ROOT } from './paths.js';
 
-export const CREDIT_MODEL_NAME = 'credit_score_classifier';
+const CREDIT_MODEL_NAME = 'credit_score_classifier';
 export const REGISTRY_ROOT = join(REPO_ROOT, 'models');
 
 /** The newest valid version of the shipped credit model (the one the server serves by default). */

@@ -1,5 +1,5 @@
 // `pnpm bench [--quick]`: our evaluator beside CatBoost's C++ on the same rows, and the server under load.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { findCreditModel, REGISTRY_ROOT } from './credit-model.js';
@@ -118,8 +118,18 @@ function writeOutputs(results: BenchResults, text: string): void {
   progress(`wrote ${json}, ${svg} and benchmarks/README.md`);
 }
 
+function rerender(file: string, write: boolean): number {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  results.targets = judgeTargets(results);
+  const tables = buildTables(results);
+  process.stdout.write(`${toText(tables)}\n`);
+  if (write) writeOutputs(results, toMarkdown(tables));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.from) return rerender(opts.from, opts.writeResults);
   mkdirSync(CACHE_DIR, { recursive: true });
   const started = new Date();
   const command = `pnpm bench${opts.mode === 'quick' ? ' --quick' : ''}${opts.parts.evaluator && opts.parts.server ? '' : ` --only ${opts.parts.evaluator ? 'evaluator' : 'server'}`}`;

@@ -22,7 +22,10 @@ export interface TimingScheme {
 
 export interface EvaluatorSettings {
   scheme: TimingScheme;
-  batchSizes: number[];
+  /** Batch sizes per model. */
+  batchSizes: { credit: number[]; large: number[] };
+  /** Also time batches given as arrays of row objects (columnar input is always timed). */
+  rowObjectBatches: boolean;
   /** Distinct rows cycled through by the single-row cases. */
   singleRows: number;
   /** Thread counts given to CatBoost's `predict` for batches (1 is the like-for-like comparison). */
@@ -64,6 +67,8 @@ export interface BenchOptions {
   mariadbUrl: string | undefined;
   keepDatabases: boolean;
   writeResults: boolean;
+  /** Re-render tables, chart and README from this results file instead of measuring. */
+  from: string | undefined;
   evaluator: EvaluatorSettings;
   server: ServerSettings;
 }
@@ -83,8 +88,10 @@ const QUICK_EVALUATOR: EvaluatorSettings = {
       '100000': { warmup: 0, min: 2 },
     },
   },
-  batchSizes: BATCH_SIZES,
-  singleRows: 2000,
+  // the large model's 100,000-row batch only in full mode: one call of it takes seconds
+  batchSizes: { credit: BATCH_SIZES, large: [100, 10_000] },
+  rowObjectBatches: false,
+  singleRows: 500,
   catboostThreads: [1],
   heapPredictions: 200_000,
   heapServerPath: false,
@@ -104,7 +111,8 @@ const FULL_EVALUATOR: EvaluatorSettings = {
       '100000': { warmup: 1, min: 5 },
     },
   },
-  batchSizes: BATCH_SIZES,
+  batchSizes: { credit: BATCH_SIZES, large: BATCH_SIZES },
+  rowObjectBatches: true,
   singleRows: 5000,
   catboostThreads: [1, 2],
   heapPredictions: 1_000_000,
@@ -121,7 +129,7 @@ const QUICK_SERVER: ServerSettings = {
   searchSeconds: 1,
   holdSeconds: 2.5,
   pauseMs: 300,
-  searchStepsUp: 2,
+  searchStepsUp: 1,
   searchStepsDown: 3,
   bisectSteps: 0,
   holdAttempts: 2,
@@ -142,12 +150,14 @@ const FULL_SERVER: ServerSettings = {
   closedLoop: { users: 100, rampSeconds: 10, seconds: 60, thinkMinS: 1, thinkMaxS: 5 },
 };
 
-export const USAGE = `usage: pnpm bench [--quick] [--only evaluator|server] [--keep-db] [--no-write]
+const USAGE = `usage: pnpm bench [--quick] [--only evaluator|server] [--keep-db] [--no-write]
+       pnpm bench --from results/<file>.json
 
   --quick            short windows (spot check, under 2 minutes once the large model is cached)
   --only PART        run only the evaluator or only the server benchmarks
   --keep-db          keep the scratch MariaDB databases (default: dropped after counting log rows)
   --no-write         print the tables but do not write results/, the chart or README.md
+  --from FILE        measure nothing: rebuild the tables, chart and README section from a results file
 
 Environment: MARIADB_URL (server runs with MariaDB logging; skipped when unset),
 CATSERVE_PYTHON (CatBoost venv; default .venv/bin/python).`;
@@ -164,6 +174,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         only: { type: 'string' },
         'keep-db': { type: 'boolean', default: false },
         'no-write': { type: 'boolean', default: false },
+        from: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -187,6 +198,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     mariadbUrl: url && url.length > 0 ? url : undefined,
     keepDatabases: values['keep-db'],
     writeResults: !values['no-write'],
+    from: values.from,
     evaluator: quick ? QUICK_EVALUATOR : FULL_EVALUATOR,
     server: quick ? QUICK_SERVER : FULL_SERVER,
   };

@@ -137,6 +137,7 @@ async function modelCases(
         },
       }),
     );
+    if (!job.rowObjectBatches) continue;
     cases.push(
       await runCase(job, {
         name: `batch ${size} (row objects)`,

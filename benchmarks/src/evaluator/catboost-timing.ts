@@ -81,7 +81,7 @@ export async function runCatBoostTiming(
   const opts = {
     model,
     dir,
-    batch_sizes: settings.batchSizes,
+    batch_sizes: settings.batchSizes[model],
     scheme: { warmup_ms: s.warmupMs, time_ms: s.timeMs, cases: s.cases },
     thread_counts: settings.catboostThreads,
     single_rows: settings.singleRows,

@@ -1,7 +1,7 @@
 import type { CheckResult } from './types.js';
 
 /** Tolerance on probabilities against CatBoost's (the registry's golden tolerance). */
-export const ATOL = 1e-9;
+const ATOL = 1e-9;
 
 /** Compares predicted probabilities with CatBoost's, row by row (`expected` is cycled when shorter). */
 export function compareProbabilities(

@@ -72,7 +72,7 @@ interface CreditMetadata {
 }
 
 /** Turns one API row into the model's input the way the registry does: scale, then fill missing values. */
-export function toModelInput(
+function toModelInput(
   api: Readonly<Record<string, unknown>>,
   scaler: RobustScaler,
   meta: CreditMetadata,

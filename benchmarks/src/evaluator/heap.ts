@@ -3,7 +3,7 @@ import { progress } from '../progress.js';
 import type { HeapRun } from './types.js';
 
 /** Steady state means no growth beyond this after a full GC (noise of V8's own bookkeeping). */
-export const HEAP_LIMIT_BYTES = 64 * 1024;
+const HEAP_LIMIT_BYTES = 64 * 1024;
 const CHECKPOINTS = 10;
 
 function collect(): number {

@@ -11,6 +11,7 @@ import type { EvaluatorOutput, ModelKind } from './types.js';
 export interface ModelBench {
   model: ModelKind;
   dir: string;
+  batchSizes: number[];
   ours: EvaluatorOutput;
   catboost: CatBoostRun;
   comparisons: Comparison[];
@@ -30,7 +31,8 @@ export async function benchModel(
     model,
     dir,
     scheme: settings.scheme,
-    batchSizes: settings.batchSizes,
+    batchSizes: settings.batchSizes[model],
+    rowObjectBatches: settings.rowObjectBatches,
     singleRows: settings.singleRows,
     heapPredictions: settings.heapPredictions,
     heapServerPath: settings.heapServerPath,
@@ -43,6 +45,7 @@ export async function benchModel(
     dir,
     ours,
     catboost,
-    comparisons: compareCases(ours.cases, catboost.cases, settings.batchSizes),
+    batchSizes: settings.batchSizes[model],
+    comparisons: compareCases(ours.cases, catboost.cases, settings.batchSizes[model]),
   };
 }

@@ -54,6 +54,7 @@ export interface EvaluatorJob {
   dir: string;
   scheme: TimingScheme;
   batchSizes: number[];
+  rowObjectBatches: boolean;
   singleRows: number;
   heapPredictions: number;
   heapServerPath: boolean;

@@ -23,6 +23,8 @@ const LABEL_W = 250;
 const BAR_W = 560;
 const BAR_H = 14;
 
+const fmt = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : sig(v));
+
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -48,21 +50,22 @@ function panel(
     LABEL_W + (BAR_W * (Math.log10(v) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
   let y = top + 34;
   const gridTop = y;
+  const bars: string[] = [];
   for (const g of groups) {
-    parts.push(
+    bars.push(
       `<text x="${LABEL_W - 8}" y="${y + BAR_H - 2}" class="label" text-anchor="end">${esc(g.label)}</text>`,
     );
     for (const b of g.bars) {
       if (b.value !== null && b.value > 0) {
         const w = Math.max(1, x(b.value) - LABEL_W);
-        parts.push(
-          `<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${b.color}"><title>${esc(`${g.label}, ${b.name}: ${sig(b.value)} ${unit}`)}</title></rect>`,
+        bars.push(
+          `<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${b.color}"><title>${esc(`${g.label}, ${b.name}: ${fmt(b.value)} ${unit}`)}</title></rect>`,
         );
-        parts.push(
-          `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 3}" class="value">${esc(`${sig(b.value)} ${b.name}`)}</text>`,
+        bars.push(
+          `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 3}" class="value">${esc(`${fmt(b.value)} ${b.name}`)}</text>`,
         );
       } else {
-        parts.push(
+        bars.push(
           `<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" class="value">${esc(`${b.name}: not timed`)}</text>`,
         );
       }
@@ -74,21 +77,19 @@ function panel(
     const gx = x(d).toFixed(1);
     parts.push(`<line x1="${gx}" y1="${gridTop - 4}" x2="${gx}" y2="${y - 4}" class="grid"/>`);
     parts.push(
-      `<text x="${gx}" y="${y + 8}" class="small" text-anchor="middle">${esc(sig(d))}</text>`,
+      `<text x="${gx}" y="${y + 8}" class="small" text-anchor="middle">${esc(d >= 100 ? fmt(d) : String(Number(d.toPrecision(1))))}</text>`,
     );
   }
+  parts.push(...bars);
   parts.push(
     `<text x="${LABEL_W + BAR_W}" y="${y + 22}" class="small" text-anchor="end">${esc(unit)}, log scale</text>`,
   );
   return { svg: parts.join('\n'), height: y + 30 - top };
 }
 
-function evaluatorGroups(
-  b: ModelBench | null | undefined,
-  model: string,
-  sizes: readonly number[],
-): Group[] {
+function evaluatorGroups(b: ModelBench | null | undefined, model: string): Group[] {
   if (!b) return [];
+  const sizes = b.batchSizes;
   const find = (label: string) => b.comparisons.find((c) => c.label === label);
   return [
     { label: 'single row', key: 'single row' },
@@ -107,10 +108,9 @@ function evaluatorGroups(
 
 /** The results as one SVG: evaluator throughput beside CatBoost, server latency and throughput beside the course. */
 export function renderChart(r: BenchResults): string {
-  const sizes = r.settings.evaluator.batchSizes;
   const evalGroups = [
-    ...evaluatorGroups(r.evaluator?.credit, 'credit', sizes),
-    ...evaluatorGroups(r.evaluator?.large, 'large', sizes),
+    ...evaluatorGroups(r.evaluator?.credit, 'credit'),
+    ...evaluatorGroups(r.evaluator?.large, 'large'),
   ];
   const cl = r.server?.closedLoop?.closedLoop;
   const latencyGroups: Group[] = [
@@ -173,6 +173,14 @@ export function renderChart(r: BenchResults): string {
     '<style>.title{font-size:15px;font-weight:600}.label{font-size:12px}.value{font-size:11px;fill:#1a202c}.small{font-size:10px;fill:#4a5568}.grid{stroke:#e2e8f0}</style>',
     `<rect width="${WIDTH}" height="${y}" fill="#fff"/>`,
     `<text x="16" y="22" class="small">${esc(header)}</text>`,
+    ...[
+      ['ours', OURS],
+      ['CatBoost C++', CATBOOST],
+      ['course (BentoML)', COURSE],
+    ].map(
+      ([name, color], i) =>
+        `<rect x="${WIDTH - 330 + i * 110}" y="12" width="10" height="10" fill="${color}"/><text x="${WIDTH - 316 + i * 110}" y="21" class="small">${esc(name!)}</text>`,
+    ),
     ...panels,
     '</svg>',
     '',

@@ -2,6 +2,7 @@ import type { ModelBench } from '../evaluator/run-model.js';
 import type { TimedCase } from '../evaluator/types.js';
 import { COURSE_LOCUST } from '../server/closed-loop.js';
 import { tallyTotal, type ErrorTally } from '../server/tally.js';
+import type { OpenLoopRun } from '../server/run-config.js';
 import type { BenchResults } from './results.js';
 
 /** A titled table of preformatted cells. */
@@ -92,7 +93,7 @@ function latencyTable(results: BenchResults): Table | undefined {
 }
 
 /** Failed requests as `timeout 2, 503×4, ECONNRESET 1, mismatch 3` (or `0`). */
-export function errorsText(t: ErrorTally): string {
+function errorsText(t: ErrorTally): string {
   if (tallyTotal(t) === 0) return '0';
   const parts = [
     ...Object.entries(t.connection).map(([k, v]) => `${k} ${v}`),
@@ -101,6 +102,16 @@ export function errorsText(t: ErrorTally): string {
     ...(t.mismatches > 0 ? [`wrong answer ${t.mismatches}`] : []),
   ];
   return parts.join(', ');
+}
+
+function noneHeld(o: OpenLoopRun): string {
+  const steps = o.search?.steps ?? [];
+  const lowest = steps.reduce<(typeof steps)[number] | undefined>(
+    (a, b) => (a === undefined || b.window.offeredRps < a.window.offeredRps ? b : a),
+    undefined,
+  );
+  if (!lowest) return 'none held';
+  return `none held (lowest tried ${int(lowest.window.offeredRps)}: ${lowest.why})`;
 }
 
 function serverTables(results: BenchResults): Table[] {
@@ -117,7 +128,8 @@ function serverTables(results: BenchResults): Table[] {
     if (!h)
       return [
         o.config.label,
-        o.error ? `error: ${o.error}` : 'none held',
+        o.error ? `error: ${o.error}` : noneHeld(o),
+        '—',
         '—',
         '—',
         '—',
@@ -135,6 +147,7 @@ function serverTables(results: BenchResults): Table[] {
       sig(l.p99),
       sig(l.max),
       errorsText(h.errors),
+      `${sig(h.clientCpuPct)} %`,
       log,
       probe,
     ];
@@ -149,6 +162,7 @@ function serverTables(results: BenchResults): Table[] {
       'p99',
       'max',
       'errors',
+      'client CPU',
       'log rows / 200 answers',
       'autocannon closed-loop req/s',
     ],
@@ -171,7 +185,7 @@ function serverTables(results: BenchResults): Table[] {
           'failures',
           `${c.failurePct} % (${c.failures} of ${c.requests})`,
           cl
-            ? `${sig(cl.failurePct)} % (${cl.failures} of ${cl.requests}: ${errorsText(cl.errors)})`
+            ? `${sig(cl.failurePct)} % (${cl.failures} of ${cl.requests}${cl.failures > 0 ? `: ${errorsText(cl.errors)}` : ''})`
             : '—',
         ],
         [

@@ -9,13 +9,12 @@ function batchVerdict(
   id: string,
   label: string,
   bench: ModelBench | null | undefined,
-  sizes: readonly number[],
 ): TargetVerdict {
   const target = `batch throughput ≥ ${BATCH_RATIO}× CatBoost C++ (1 thread) on the ${label} model (aim 1×)`;
   if (!bench) return { id, target, met: null, detail: 'not measured' };
   const parts: string[] = [];
   let met = true;
-  for (const size of sizes) {
+  for (const size of bench.batchSizes) {
     const c = bench.comparisons.find((x) => x.label === `batch ${size}`);
     if (!c || c.ratio === null) {
       met = false;
@@ -30,10 +29,9 @@ function batchVerdict(
 
 /** The targets of issue 7, judged from this run's figures. */
 export function judgeTargets(r: BenchResults): TargetVerdict[] {
-  const sizes = r.settings.evaluator.batchSizes;
   const out: TargetVerdict[] = [
-    batchVerdict('batch-credit', 'credit', r.evaluator?.credit, sizes),
-    batchVerdict('batch-large', 'large synthetic', r.evaluator?.large, sizes),
+    batchVerdict('batch-credit', 'credit', r.evaluator?.credit),
+    batchVerdict('batch-large', 'large synthetic', r.evaluator?.large),
   ];
 
   const single = r.evaluator?.credit?.ours.cases.find((c) => c.name === 'single row (JS object)');

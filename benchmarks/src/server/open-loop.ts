@@ -32,6 +32,8 @@ export interface OpenLoopWindow {
   errors: ErrorTally;
   errorCount: number;
   maxSocketsUsed: number;
+  /** CPU time the load generator itself used, as a share of one core over the window. */
+  clientCpuPct: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export async function runOpenLoop(
   let next = 0;
   let maxSockets = 0;
   const first = opts.firstPayload ?? 0;
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
 
   const done = new Promise<void>((resolveDone) => {
     const finish = (): void => {
@@ -136,6 +140,8 @@ export async function runOpenLoop(
   });
 
   await done;
+  const cpu = process.cpuUsage(cpu0);
+  const clientCpuPct = (100 * (cpu.user + cpu.system)) / 1000 / (performance.now() - wall0);
   agent.destroy();
   const errorCount = tallyTotal(errors);
   return {
@@ -151,5 +157,6 @@ export async function runOpenLoop(
     errors,
     errorCount,
     maxSocketsUsed: maxSockets,
+    clientCpuPct,
   };
 }

@@ -24,7 +24,7 @@ export interface ServerConfig {
  * Every request answered 200 must appear once in the log table after the drain. Requests the client gave up
  * on (timeouts, broken connections) may or may not have been served, so they widen the accepted range.
  */
-export interface LogCheck {
+interface LogCheck {
   okResponses: number;
   unknownOutcome: number;
   rows: number | null;
@@ -65,26 +65,25 @@ async function withServer<T>(
   ) => Promise<T>,
 ): Promise<{ result: T | null; base: ServerRunBase }> {
   const dataDir = mkdtempSync(join(tmpdir(), `catserve-bench-${config.label}-`));
-  let logDb: string;
+  let logDb = `sqlite:${join(dataDir, 'predictions.db')}`;
   let drop: (() => Promise<void>) | undefined;
-  if (config.db === 'mariadb') {
-    const scratch = await createScratchDatabase(ctx.mariadbUrl!, config.label);
-    logDb = scratch.url;
-    drop = () => scratch.drop();
-    progress(`  ${config.label}: scratch database ${scratch.name}`);
-  } else {
-    logDb = `sqlite:${join(dataDir, 'predictions.db')}`;
-  }
   let okResponses = 0;
   let unknownOutcome = 0;
   const base: ServerRunBase = {
     config,
-    logDb: logDb.replace(/\/\/[^@/]*@/, '//***@'),
+    logDb: config.db,
     stop: null,
     log: { okResponses: 0, unknownOutcome: 0, rows: null, ok: false },
   };
   let result: T | null = null;
   try {
+    if (config.db === 'mariadb') {
+      const scratch = await createScratchDatabase(ctx.mariadbUrl!, config.label);
+      logDb = scratch.url;
+      drop = () => scratch.drop();
+      progress(`  ${config.label}: scratch database ${scratch.name}`);
+    }
+    base.logDb = logDb.replace(/\/\/[^@/]*@/, '//***@');
     const server = await launchServer({
       label: config.label,
       registry: ctx.registry,
