@@ -54,7 +54,14 @@ export function startLoad(options: {
       };
       const req = request(
         `${options.url}${options.path ?? '/predict'}`,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -68,7 +75,11 @@ export function startLoad(options: {
             if (retryAfter !== undefined) shot.retryAfter = retryAfter;
             if (shot.status !== 200) {
               try {
-                shot.code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code;
+                shot.code = (
+                  JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+                    error?: { code?: string };
+                  }
+                ).error?.code;
               } catch {
                 // not JSON
               }
@@ -101,12 +112,17 @@ export function startLoad(options: {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` every 50 ms until it returns a value other than undefined/false. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
 }
@@ -115,7 +131,12 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export function summarize(shots: readonly Shot[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of shots) {
-    const key = s.status === undefined ? `error:${s.error}` : s.code ? `${s.status}:${s.code}` : String(s.status);
+    const key =
+      s.status === undefined
+        ? `error:${s.error}`
+        : s.code
+          ? `${s.status}:${s.code}`
+          : String(s.status);
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -125,7 +146,9 @@ export function summarize(shots: readonly Shot[]): Record<string, number> {
 export function pct(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 /** "n=…, p50 … ms, p99 … ms, max … ms" of the latencies of `shots`. */
@@ -170,7 +193,15 @@ export function metricSum(text: string, name: string): number {
 }
 
 /** The prediction-log figures of /metrics. */
-export async function logMetrics(url: string): Promise<{ queued: number; degraded: number; backlogBytes: number; writeFailures: number; written: number }> {
+export async function logMetrics(
+  url: string,
+): Promise<{
+  queued: number;
+  degraded: number;
+  backlogBytes: number;
+  writeFailures: number;
+  written: number;
+}> {
   const text = (await get(`${url}/metrics`)).text;
   return {
     queued: metricSum(text, 'catserve_prediction_log_queue_depth'),
