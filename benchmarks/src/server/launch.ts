@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+import { atExit } from '../cleanup.js';
 import { BenchError } from '../errors.js';
 import { NODE_TS_ARGS, REPO_ROOT } from '../paths.js';
 
@@ -97,6 +98,15 @@ export async function launchServer(opts: {
   });
   const pid = child.pid;
   if (pid === undefined) throw new BenchError('could not start catserve serve');
+  // its own process group (so a stuck server dies with its workers); never outlive this process
+  const forget = atExit(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+  void exit.then(forget);
 
   const deadline = Date.now() + 90_000;
   while (!exited && Date.now() < deadline) {

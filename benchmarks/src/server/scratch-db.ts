@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import { createSink } from '@catserve/prediction-log';
+import { onInterrupt } from '../cleanup.js';
 import { BenchError } from '../errors.js';
 
 /** A throwaway MariaDB database for one server run. */
@@ -42,16 +43,21 @@ export async function createScratchDatabase(
   }
   const scratch = new URL(baseUrl);
   scratch.pathname = `/${name}`;
+  const drop = async (): Promise<void> => {
+    const c = await mysql.createConnection(connectionOptions(url));
+    try {
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    } finally {
+      await c.end();
+    }
+  };
+  const forget = onInterrupt(drop);
   return {
     name,
     url: scratch.toString(),
     async drop() {
-      const c = await mysql.createConnection(connectionOptions(url));
-      try {
-        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await c.end();
-      }
+      forget();
+      await drop();
     },
   };
 }
