@@ -101,7 +101,11 @@ describe.skipIf(unavailable !== undefined)(
         status: 'not_ready',
         log: { ready: false, degraded: true },
       });
-      expect((notReady.json as { reasons: string[] }).reasons.join(' ')).toMatch(/prediction log/);
+      const reasons = (notReady.json as { reasons: string[] }).reasons.join(' ');
+      expect(reasons).toMatch(/prediction log/);
+      // The driver's message only: never the SQL with its parameters (logged features) on a health route.
+      expect(reasons).not.toMatch(/Failed query|customer_id|params:/);
+      expect(notReady.text.length).toBeLessThan(1000);
       expect((await get(`${child.url}/livez`)).status).toBe(200);
       await sleep(2500);
       const during = await logMetrics(child.url);
@@ -132,6 +136,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(await child.exited, child.output()).toEqual({ code: 0, signal: null });
       expect((await loggedIds(dbUrl)).rows).toBe(ok.length);
       const by = (p: string) => shots.filter((s) => s.phase === p);
+      report(`outage: /readyz during the outage answered 503 ${notReady.text}`);
       report(
         `outage (1 process, 8 connections, MariaDB down ${((upAt - downAt) / 1000).toFixed(1)} s): ${ok.length} predictions, ` +
           `0 failed, ${logged.rows} rows, 0 missing, 0 duplicates; /readyz 503 ${detectMs.toFixed(0)} ms after the stop; ` +
