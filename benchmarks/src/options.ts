@@ -93,7 +93,7 @@ const QUICK_EVALUATOR: EvaluatorSettings = {
   rowObjectBatches: false,
   singleRows: 500,
   catboostThreads: [1],
-  heapPredictions: 200_000,
+  heapPredictions: 100_000,
   heapServerPath: false,
   callCapMs: 3000,
 };
