@@ -42,7 +42,7 @@ export async function ensureLargeModel(): Promise<{
     progress('large model: train_large.py changed since the cached model was trained; retraining');
   } else {
     progress(
-      'large model: not cached yet; training it with CatBoost (one time, about 1.5 minutes on 2 cores)',
+      'large model: not cached yet; training it with CatBoost (one time, 1.5–2 minutes on 2 cores)',
     );
   }
   rmSync(dir, { recursive: true, force: true });
