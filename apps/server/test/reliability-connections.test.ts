@@ -110,12 +110,13 @@ describe.concurrent('connections and overload (catserve serve, default limits)',
     expect(shed.every((s) => s.retryAfter === '1')).toBe(true);
     // Once the 1000 connections are open (their first SYNs may overflow the listen backlog and wait for TCP's
     // retransmission, which no server can shed), accepted requests wait far less than a queue would make them.
-    expect(
-      pct(
-        steady.map((s) => s.doneAt - s.sentAt),
-        99,
-      ),
-    ).toBeLessThan(fifoMs / 2);
+    // An accepted request waits up to ~2 x max in flight x service time: about half the queue with the default
+    // 256 of 1000 connections (observed 0.2-0.4), a small fraction with 32 (observed 0.05-0.25).
+    const steadyP99 = pct(
+      steady.map((s) => s.doneAt - s.sentAt),
+      99,
+    );
+    expect(steadyP99).toBeLessThan(fifoMs * (maxInFlight >= 256 ? 0.75 : 0.5));
     expect(metricSum(metrics, 'catserve_shed_requests_total')).toBe(shed.length);
     child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
