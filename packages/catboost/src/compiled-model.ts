@@ -5,6 +5,9 @@
 import { CtrEvaluator } from './ctr-evaluator.js';
 import type { ModelSpec, TreeNodeSpec } from './model-spec.js';
 
+/** Rows evaluated together by `evaluateBlock`. */
+export const BLOCK = 64;
+
 export class CompiledModel {
   readonly dimension: number;
   readonly treeCount: number;
@@ -13,6 +16,12 @@ export class CompiledModel {
   /** Signed CatBoost hashes of the current row's categorical values. */
   readonly catHashes: Int32Array;
   readonly nanReplacement: Float64Array;
+  /** Block form of floatValues / catHashes: value j of block row r at [j * BLOCK + r]. */
+  readonly floatBlock: Float64Array;
+  readonly catBlock: Int32Array;
+  private readonly condBlock: Uint8Array;
+  private readonly sumBlock: Float64Array;
+  private readonly depthOffsets: Int32Array;
 
   private readonly conditions: Uint8Array;
   private readonly condFeature: Int32Array;
@@ -82,7 +91,12 @@ export class CompiledModel {
     this.floatCondEnd = floatEnd;
     this.oneHotCondEnd = oneHotEnd;
 
-    this.ctrs = new CtrEvaluator(spec, usedCtrs);
+    this.ctrs = new CtrEvaluator(spec, usedCtrs, BLOCK);
+    this.floatBlock = new Float64Array(spec.floatFeatures.length * BLOCK);
+    this.catBlock = new Int32Array(spec.catFeatures.length * BLOCK);
+    this.condBlock = new Uint8Array(n * BLOCK);
+    this.sumBlock = new Float64Array(D * BLOCK);
+    this.depthOffsets = new Int32Array(64);
 
     // Trees.
     const leaves: number[] = [];
@@ -133,6 +147,8 @@ export class CompiledModel {
     this.leaves = Float64Array.from(leaves);
   }
 
+  // Conditions are data-dependent booleans: `+(a > b)` compiles without a branch where
+  // `a > b ? 1 : 0` mispredicts on every other row.
   private computeConditions(): void {
     const cond = this.conditions;
     const feature = this.condFeature;
@@ -140,16 +156,16 @@ export class CompiledModel {
     const fv = this.floatValues;
     const floatEnd = this.floatCondEnd;
     let i = 0;
-    for (; i < floatEnd; i++) cond[i] = fv[feature[i]!]! > border[i]! ? 1 : 0;
+    for (; i < floatEnd; i++) cond[i] = +(fv[feature[i]!]! > border[i]!);
     const ch = this.catHashes;
     const value = this.condValue;
     const oneHotEnd = this.oneHotCondEnd;
-    for (; i < oneHotEnd; i++) cond[i] = ch[feature[i]!]! === value[i]! ? 1 : 0;
+    for (; i < oneHotEnd; i++) cond[i] = +(ch[feature[i]!]! === value[i]!);
     const end = cond.length;
     if (i < end) {
       this.ctrs.compute(fv, ch);
       const cv = this.ctrs.values;
-      for (; i < end; i++) cond[i] = cv[feature[i]!]! > border[i]! ? 1 : 0;
+      for (; i < end; i++) cond[i] = +(cv[feature[i]!]! > border[i]!);
     }
   }
 
@@ -238,5 +254,98 @@ export class CompiledModel {
     const D = this.dimension;
     const scale = this.scale;
     for (let k = 0; k < D; k++) out[k] = scale * out[k]! + (treeStart === 0 ? this.bias[k]! : 0);
+  }
+
+  /** Copies the current row (floatValues / catHashes) into row `r` of the block. */
+  storeRow(r: number): void {
+    const fv = this.floatValues;
+    for (let j = 0; j < fv.length; j++) this.floatBlock[j * BLOCK + r] = fv[j]!;
+    const ch = this.catHashes;
+    for (let j = 0; j < ch.length; j++) this.catBlock[j * BLOCK + r] = ch[j]!;
+  }
+
+  /**
+   * `evaluate` for block rows 0..count-1 at once (column-major inner loops over rows); row r's
+   * values go to out[r * dimension + k]. Per row, trees are still summed in tree order.
+   */
+  evaluateBlock(out: Float64Array, count: number, treeStart: number, treeEnd: number): void {
+    const S = BLOCK;
+    const cond = this.condBlock;
+    const feature = this.condFeature;
+    const border = this.condBorder;
+    const fb = this.floatBlock;
+    const cb = this.catBlock;
+    let i = 0;
+    for (; i < this.floatCondEnd; i++) {
+      const f = feature[i]! * S;
+      const b = border[i]!;
+      const at = i * S;
+      for (let r = 0; r < count; r++) cond[at + r] = +(fb[f + r]! > b);
+    }
+    for (; i < this.oneHotCondEnd; i++) {
+      const f = feature[i]! * S;
+      const v = this.condValue[i]!;
+      const at = i * S;
+      for (let r = 0; r < count; r++) cond[at + r] = +(cb[f + r]! === v);
+    }
+    const nCond = this.conditions.length;
+    if (i < nCond) {
+      this.ctrs.computeBlock(fb, cb, count);
+      const cv = this.ctrs.blockValues;
+      for (; i < nCond; i++) {
+        const f = feature[i]! * S;
+        const b = border[i]!;
+        const at = i * S;
+        for (let r = 0; r < count; r++) cond[at + r] = +(cv[f + r]! > b);
+      }
+    }
+    const D = this.dimension;
+    const sums = this.sumBlock;
+    sums.fill(0, 0, count * D);
+    const leaves = this.leaves;
+    if (this.oblivious) {
+      const cs = this.treeCondStart;
+      const tc = this.treeConds;
+      const ls = this.treeLeafStart;
+      const offs = this.depthOffsets;
+      for (let t = treeStart; t < treeEnd; t++) {
+        const s0 = cs[t]!;
+        const depth = cs[t + 1]! - s0;
+        for (let d = 0; d < depth; d++) offs[d] = tc[s0 + d]! * S;
+        const base = ls[t]!;
+        for (let r = 0; r < count; r++) {
+          let idx = 0;
+          for (let d = 0; d < depth; d++) idx |= cond[offs[d]! + r]! << d;
+          if (D === 1) sums[r]! += leaves[base + idx]!;
+          else if (D === 3) {
+            const off = base + idx * 3;
+            const at = r * 3;
+            sums[at]! += leaves[off]!;
+            sums[at + 1]! += leaves[off + 1]!;
+            sums[at + 2]! += leaves[off + 2]!;
+          } else {
+            const off = base + idx * D;
+            for (let k = 0; k < D; k++) sums[r * D + k]! += leaves[off + k]!;
+          }
+        }
+      }
+    } else {
+      const nc = this.nodeCond;
+      const nl = this.nodeLeft;
+      const nr = this.nodeRight;
+      for (let t = treeStart; t < treeEnd; t++) {
+        const root = this.treeRoot[t]!;
+        for (let r = 0; r < count; r++) {
+          let n = root;
+          while (n >= 0) n = cond[nc[n]! * S + r] ? nr[n]! : nl[n]!;
+          const off = ~n;
+          for (let k = 0; k < D; k++) sums[r * D + k]! += leaves[off + k]!;
+        }
+      }
+    }
+    const scale = this.scale;
+    for (let r = 0; r < count; r++) {
+      for (let k = 0; k < D; k++) out[r * D + k] = scale * sums[r * D + k]! + (treeStart === 0 ? this.bias[k]! : 0);
+    }
   }
 }

@@ -1,6 +1,6 @@
 // The public model object: input conversion (names, types, NaN) around the compiled evaluator.
 import { hashCategory } from './category-hash.js';
-import { CompiledModel } from './compiled-model.js';
+import { BLOCK, CompiledModel } from './compiled-model.js';
 import { InputError } from './errors.js';
 import type { ModelSpec } from './model-spec.js';
 import { OutputMapper, type ClassLabel, type Prediction, type PredictionType } from './prediction.js';
@@ -55,6 +55,7 @@ export class Model {
   private readonly slotIndex: Int32Array;
   private readonly nameIndex: Map<string, number>;
   private readonly approx: Float64Array;
+  private readonly blockApprox: Float64Array;
 
   /** @internal Use `loadModel`. */
   constructor(spec: ModelSpec) {
@@ -73,6 +74,7 @@ export class Model {
     this.slotIndex = Int32Array.from(spec.features, (f) => (f.kind === 'unused' ? -1 : f.index));
     this.nameIndex = new Map(this.featureNames.map((n, i) => [n, i]));
     this.approx = new Float64Array(this.compiled.dimension);
+    this.blockApprox = new Float64Array(this.compiled.dimension * BLOCK);
   }
 
   /**
@@ -93,14 +95,7 @@ export class Model {
   predictBatch(rows: readonly Row[] | Columns, options: PredictOptions = {}): Prediction[] {
     const [start, end] = this.treeRange(options);
     const want = this.wanted(options.predictionType);
-    if (Array.isArray(rows)) {
-      const out = new Array<Prediction>(rows.length);
-      for (let r = 0; r < rows.length; r++) {
-        this.fillRow(rows[r] as Row, r);
-        out[r] = this.run(start, end, want);
-      }
-      return out;
-    }
+    if (Array.isArray(rows)) return this.runBlocks(rows.length, (r) => this.fillRow(rows[r] as Row, r), start, end, want);
     const columns = rows as Columns;
     const cols: (ArrayLike<unknown> | undefined)[] = this.featureNames.map(() => undefined);
     let length = -1;
@@ -118,17 +113,36 @@ export class Model {
       }
       cols[i] = col;
     }
-    const out = new Array<Prediction>(Math.max(length, 0));
-    for (let r = 0; r < out.length; r++) {
+    const fill = (r: number): void => {
       for (let i = 0; i < cols.length; i++) this.setValue(i, cols[i]?.[r], r);
-      out[r] = this.run(start, end, want);
+    };
+    return this.runBlocks(Math.max(length, 0), fill, start, end, want);
+  }
+
+  private runBlocks(count: number, fill: (r: number) => void, start: number, end: number, want: number): Prediction[] {
+    const out = new Array<Prediction>(count);
+    const c = this.compiled;
+    const D = c.dimension;
+    const approx = this.blockApprox;
+    for (let r0 = 0; r0 < count; r0 += BLOCK) {
+      const n = Math.min(BLOCK, count - r0);
+      for (let r = 0; r < n; r++) {
+        fill(r0 + r);
+        c.storeRow(r);
+      }
+      c.evaluateBlock(approx, n, start, end);
+      for (let r = 0; r < n; r++) out[r0 + r] = this.result(approx.subarray(r * D, r * D + D), want);
     }
     return out;
   }
 
   private run(start: number, end: number, want: number): Prediction {
     this.compiled.evaluate(this.approx, start, end);
-    const raw = this.output.raw(this.approx);
+    return this.result(this.approx, want);
+  }
+
+  private result(approx: Float64Array, want: number): Prediction {
+    const raw = this.output.raw(approx);
     const result: Prediction = { raw };
     if (want & 1) result.probability = this.output.probability(raw);
     if (want & 2) result.class = this.output.classOf(raw);
