@@ -95,6 +95,7 @@ export function compareFixture(f: Fixture): Comparison {
   for (const range of f.tree_ranges) {
     const opts = { treeStart: range.start, treeEnd: range.end };
     f.rows.forEach((row, r) => check(`trees[${range.start},${range.end})`, model.predict(row, opts), range, r));
+    model.predictBatch(f.rows, opts).forEach((p, r) => check(`batch trees[${range.start},${range.end})`, p, range, r));
     if (wantsClass) f.rows.forEach((row, r) => check(`class trees[${range.start},${range.end})`, { ...model.predict(row, { ...opts, predictionType: 'Class' }), raw: model.predict(row, opts).raw }, { ...range, probability: null }, r));
   }
   return out;
