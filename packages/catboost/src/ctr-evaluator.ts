@@ -41,8 +41,15 @@ export class CtrEvaluator {
   private readonly nodeFeature: Int32Array;
   private readonly nodeBorder: Float64Array;
   private readonly nodeValue: Int32Array;
+  /** Row hashes per trie node, plus a zero hash at index nodeCount that roots use as parent. */
   private readonly nodeHi: Uint32Array;
   private readonly nodeLo: Uint32Array;
+  private readonly rowParent: Int32Array;
+  private readonly termHi: Uint32Array;
+  private readonly termLo: Uint32Array;
+  private readonly catNodes: Int32Array;
+  private readonly floatNodes: Int32Array;
+  private readonly exactNodes: Int32Array;
   private readonly tableNode: Int32Array;
   private readonly tableMask: Int32Array;
   private readonly tableBase: Int32Array;
@@ -91,8 +98,15 @@ export class CtrEvaluator {
     this.nodeFeature = Int32Array.from(nodes, (x) => (x.element.kind === 'float' ? x.element.feature : x.element.cat));
     this.nodeBorder = Float64Array.from(nodes, (x) => (x.element.kind === 'float' ? x.element.border : 0));
     this.nodeValue = Int32Array.from(nodes, (x) => (x.element.kind === 'exact' ? x.element.value : 0));
-    this.nodeHi = new Uint32Array(n);
-    this.nodeLo = new Uint32Array(n);
+    this.nodeHi = new Uint32Array(n + 1);
+    this.nodeLo = new Uint32Array(n + 1);
+    this.rowParent = Int32Array.from(nodes, (x) => (x.parent < 0 ? n : x.parent));
+    this.termHi = new Uint32Array(n);
+    this.termLo = new Uint32Array(n);
+    const ofKind = (k: ProjectionElement['kind']): Int32Array => Int32Array.from(nodes.flatMap((x, i) => (x.element.kind === k ? [i] : [])));
+    this.catNodes = ofKind('cat');
+    this.floatNodes = ofKind('float');
+    this.exactNodes = ofKind('exact');
     this.cats = Int32Array.from(new Set(nodes.flatMap((x) => (x.element.kind === 'cat' ? [x.element.cat] : []))));
     this.catMagicHi = new Uint32Array(spec.catFeatures.length);
     this.catMagicLo = new Uint32Array(spec.catFeatures.length);
@@ -191,30 +205,41 @@ export class CtrEvaluator {
       this.catMagicHi[c] = a1 * 0x4954 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(tl, MAGIC_HI) + Math.imul(v >> 31, MAGIC_LO);
       this.catMagicLo[c] = (mid << 16) | (p00 & 0xffff);
     }
-    const parent = this.nodeParent;
-    const kind = this.nodeKind;
+    // Each node's term MAGIC * b (one branch-free loop per element kind), then the hashes in
+    // parent-before-child order; roots read the zero hash stored after the last node.
     const feature = this.nodeFeature;
+    const termHi = this.termHi;
+    const termLo = this.termLo;
+    const catNodes = this.catNodes;
+    for (let i = 0; i < catNodes.length; i++) {
+      const n = catNodes[i]!;
+      termHi[n] = this.catMagicHi[feature[n]!]!;
+      termLo[n] = this.catMagicLo[feature[n]!]!;
+    }
+    const floatNodes = this.floatNodes;
+    const nodeBorder = this.nodeBorder;
+    for (let i = 0; i < floatNodes.length; i++) {
+      const n = floatNodes[i]!;
+      // -bit is 0 or all ones: MAGIC * bit without a data-dependent branch.
+      const bit = +(floatValues[feature[n]!]! > nodeBorder[n]!);
+      termHi[n] = -bit & MAGIC_HI;
+      termLo[n] = -bit & MAGIC_LO;
+    }
+    const exactNodes = this.exactNodes;
+    for (let i = 0; i < exactNodes.length; i++) {
+      const n = exactNodes[i]!;
+      const bit = +(catHashes[feature[n]!]! === this.nodeValue[n]!);
+      termHi[n] = -bit & MAGIC_HI;
+      termLo[n] = -bit & MAGIC_LO;
+    }
+    const parent = this.rowParent;
     const nodeHi = this.nodeHi;
     const nodeLo = this.nodeLo;
     for (let n = 0; n < parent.length; n++) {
       const p = parent[n]!;
-      const ah = p < 0 ? 0 : nodeHi[p]!;
-      const al = p < 0 ? 0 : nodeLo[p]!;
-      let bh: number;
-      let bl: number;
-      const k = kind[n]!;
-      if (k === KIND_CAT) {
-        bh = this.catMagicHi[feature[n]!]!;
-        bl = this.catMagicLo[feature[n]!]!;
-      } else {
-        // -bit is 0 or all ones: MAGIC * bit without a data-dependent branch.
-        const bit = k === KIND_FLOAT ? +(floatValues[feature[n]!]! > this.nodeBorder[n]!) : +(catHashes[feature[n]!]! === this.nodeValue[n]!);
-        bh = -bit & MAGIC_HI;
-        bl = -bit & MAGIC_LO;
-      }
       // h = MAGIC * (a + MAGIC * b)
-      const sum = al + bl;
-      const th = ah + bh + +(sum > 0xffffffff);
+      const sum = nodeLo[p]! + termLo[n]!;
+      const th = nodeHi[p]! + termHi[n]! + +(sum > 0xffffffff);
       const tl = sum >>> 0;
       const a0 = tl & 0xffff;
       const a1 = tl >>> 16;
@@ -227,14 +252,17 @@ export class CtrEvaluator {
     }
     const slots = this.slots;
     const keyHi = this.keyHi;
-    const tableCount = this.tableNode.length;
-    for (let t = 0; t < tableCount; t++) {
-      const node = this.tableNode[t]!;
+    const tableNode = this.tableNode;
+    const tableMask = this.tableMask;
+    const tableBase = this.tableBase;
+    const tableKeyBase = this.tableKeyBase;
+    for (let t = 0; t < tableNode.length; t++) {
+      const node = tableNode[t]!;
       const hh = nodeHi[node]! | 0;
       const hl = nodeLo[node]! | 0;
-      const mask = this.tableMask[t]!;
-      const base = this.tableBase[t]!;
-      const keyBase = this.tableKeyBase[t]!;
+      const mask = tableMask[t]!;
+      const base = tableBase[t]!;
+      const keyBase = tableKeyBase[t]!;
       let b = hl & mask;
       let entry: number;
       for (;;) {
@@ -248,7 +276,11 @@ export class CtrEvaluator {
       this.rowValueBase[t] = this.tableValueBase[t]! + (entry + +(entry === -1) * (this.tableEntries[t]! + 1)) * width;
     }
     const values = this.values;
-    for (let c = 0; c < values.length; c++) values[c] = this.tableValues[this.rowValueBase[this.ctrTable[c]!]! + this.ctrColumn[c]!]!;
+    const tableValues = this.tableValues;
+    const rowValueBase = this.rowValueBase;
+    const ctrTable = this.ctrTable;
+    const ctrColumn = this.ctrColumn;
+    for (let c = 0; c < values.length; c++) values[c] = tableValues[rowValueBase[ctrTable[c]!]! + ctrColumn[c]!]!;
   }
 
   /** `compute` for rows 0..count-1 of a column-major block (value j of row r at [j * stride + r]). */
