@@ -29,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name];
   if (load === undefined) {
-    process.stderr.write(`${name === undefined ? 'catserve: missing command' : `catserve: unknown command "${name}"`}\n${USAGE}\n`);
+    process.stderr.write(
+      `${name === undefined ? 'catserve: missing command' : `catserve: unknown command "${name}"`}\n${USAGE}\n`,
+    );
     return 2;
   }
   const mod = await load();

@@ -132,10 +132,10 @@ describe('ModelVersion.predict', () => {
   it('throws an InputError naming the feature for a wrong type', () => {
     expect(() => shipped.predict({ ...example, age: '33' })).toThrow(InputError);
     expect(() => shipped.predict({ ...example, age: '33' })).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: feature "age": expected a number or null, got string]`,
+      `[InputError: feature "age": expected a number or null, found "33"]`,
     );
     expect(() => shipped.predict({ ...example, credit_mix: 1 })).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: feature "credit_mix": expected a string or null, got number]`,
+      `[InputError: feature "credit_mix": expected a string or null, found 1]`,
     );
   });
 

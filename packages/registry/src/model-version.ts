@@ -21,6 +21,12 @@ export interface GoldenCheck {
   mismatches: { line: number; reason: string }[];
 }
 
+/** A short, printable form of a rejected value for error messages. */
+function shown(v: unknown): string {
+  const text = typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? typeof v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 const NUMERIC_SCALED = 0;
 const NUMERIC = 1;
 const CATEGORICAL = 2;
@@ -85,13 +91,13 @@ export class ModelVersion {
       if (kinds[i] === CATEGORICAL) {
         if (typeof v === 'string') row[i] = v;
         else if (v === null || v === undefined) row[i] = this.#missingCategory;
-        else throw new InputError(`expected a string or null, got ${typeof v}`, { feature: key });
+        else throw new InputError(`expected a string or null, found ${shown(v)}`, { feature: key });
       } else if (typeof v === 'number') {
         row[i] = kinds[i] === NUMERIC_SCALED ? this.#scaler.transform(key, v) : v;
       } else if (v === null || v === undefined) {
         row[i] = Number.NaN;
       } else {
-        throw new InputError(`expected a number or null, got ${typeof v}`, { feature: key });
+        throw new InputError(`expected a number or null, found ${shown(v)}`, { feature: key });
       }
     }
     // No predictionType: the evaluator computes raw, probability and class from one tree pass.

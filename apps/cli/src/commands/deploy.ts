@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { resolve, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DeployError } from '@catserve/deploy';
 import { runDeploy, type StartSpec, type TargetVersion } from '@catserve/deploy/runner';
+import { parseCommandArgs } from '../args.js';
 
 const USAGE = `usage: catserve deploy [--api http://127.0.0.1:3000] [--registry models] [--name credit_score_classifier]
                        [--dry-run] [--json] [--start-command "<cmd>"] [--timeout 60] [--data-dir ./data] [--log-db <url>]
@@ -25,32 +25,21 @@ function serveArgv(): string[] {
 
 /** `catserve deploy`: returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        api: { type: 'string', default: process.env.CATSERVE_API ?? 'http://127.0.0.1:3000' },
-        registry: { type: 'string', default: 'models' },
-        name: { type: 'string', default: 'credit_score_classifier' },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'start-command': { type: 'string' },
-        timeout: { type: 'string', default: '60' },
-        'data-dir': { type: 'string', default: './data' },
-        'log-db': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`catserve deploy: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = parseCommandArgs('deploy', USAGE, {
+    args: argv,
+    options: {
+      api: { type: 'string', default: process.env.CATSERVE_API ?? 'http://127.0.0.1:3000' },
+      registry: { type: 'string', default: 'models' },
+      name: { type: 'string', default: 'credit_score_classifier' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'start-command': { type: 'string' },
+      timeout: { type: 'string', default: '60' },
+      'data-dir': { type: 'string', default: './data' },
+      'log-db': { type: 'string' },
+    },
+  });
+  if (typeof values === 'number') return values;
   const timeoutSeconds = Number(values.timeout);
   let api: URL;
   try {

@@ -1,9 +1,15 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import { InputError, RobustScaler, type Model, type Prediction, type PredictionType } from '@catserve/catboost';
+import {
+  InputError,
+  RobustScaler,
+  type Model,
+  type Prediction,
+  type PredictionType,
+} from '@catserve/catboost';
 import { loadModelFile } from '@catserve/catboost/node';
+import { loadVersion } from '@catserve/registry';
+import { parseCommandArgs, usageError } from '../args.js';
 
 const USAGE = `usage: catserve predict --model <model.json[.gz] | version folder> --input <rows.jsonl | rows.csv>
                         [--prediction-type RawFormulaVal|Probability|Class]
@@ -20,14 +26,12 @@ printed, and the exit code is then 1.`;
 
 const PREDICTION_TYPES: readonly PredictionType[] = ['RawFormulaVal', 'Probability', 'Class'];
 
-interface VersionMetadata {
-  id_field?: string;
-  categorical_missing_value?: string;
-  features: { name: string; kind: 'numeric' | 'categorical' }[];
+/** A loaded model file or version folder: which prediction types apply, and how to predict one parsed row. */
+interface Predictor {
+  predictionTypes: readonly PredictionType[];
+  describe: string;
+  predict(row: unknown, fromCsv: boolean, type: PredictionType | undefined): Partial<Prediction>;
 }
-
-/** Turns one parsed input row into what `model.predict` takes. */
-type RowAdapter = (row: unknown, fromCsv: boolean) => Record<string, unknown> | unknown[];
 
 class RowError extends Error {
   constructor(message: string, feature?: string) {
@@ -44,54 +48,52 @@ function csvNumber(v: unknown, feature: string): unknown {
   return x;
 }
 
-function versionAdapter(dir: string): { model: Model; adapt: RowAdapter } {
-  const read = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const metadata = read('metadata.json') as VersionMetadata;
-  const scaler = RobustScaler.fromJSON(read('scaler.json'));
-  const modelFile = ['model.json.gz', 'model.json'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (modelFile === undefined) throw new Error(`${dir} has no model.json.gz or model.json`);
-  const model = loadModelFile(modelFile);
-  const missing = metadata.categorical_missing_value;
-  const idField = metadata.id_field;
-  const kinds = new Map(metadata.features.map((f) => [f.name, f.kind]));
-  const adapt: RowAdapter = (row, fromCsv) => {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new RowError('expected a JSON object of API fields');
-    const input = row as Record<string, unknown>;
-    for (const key of Object.keys(input)) {
-      if (key !== idField && !kinds.has(key)) throw new RowError('is not a field of this model version', key);
-    }
-    const features: Record<string, unknown> = {};
-    for (const [name, kind] of kinds) {
-      let v = input[name];
-      if (kind === 'numeric') {
-        if (fromCsv) v = csvNumber(v, name);
-        features[name] = v ?? null;
-      } else {
-        if (fromCsv && v === '') v = null;
-        if (v === null || v === undefined) {
-          if (missing === undefined) throw new RowError('categorical value is missing', name);
-          v = missing;
-        }
-        features[name] = v;
+/** A version folder: rows are API inputs; the registry checks the artifacts' sha256 and applies the scaler. */
+async function versionPredictor(dir: string): Promise<Predictor> {
+  const version = await loadVersion(dir);
+  const { id_field: idField, features } = version.metadata;
+  const kinds = new Map(features.map((f) => [f.name, f.kind]));
+  return {
+    predictionTypes: ['RawFormulaVal', 'Probability', 'Class'],
+    describe: `version ${version.version}`,
+    predict(row, fromCsv) {
+      if (typeof row !== 'object' || row === null || Array.isArray(row))
+        throw new RowError('expected a JSON object of API fields');
+      const input = { ...(row as Record<string, unknown>) };
+      for (const key of Object.keys(input)) {
+        if (key !== idField && !kinds.has(key))
+          throw new RowError('is not a field of this model version', key);
       }
-    }
-    return scaler.transformRow(features);
+      if (fromCsv) {
+        for (const [name, kind] of kinds) {
+          if (kind === 'numeric') input[name] = csvNumber(input[name], name);
+          else if (input[name] === '') input[name] = null;
+        }
+      }
+      const { raw, probability, class: label } = version.predict(input);
+      return { raw, probability, class: label };
+    },
   };
-  return { model, adapt };
 }
 
-function modelAdapter(file: string): { model: Model; adapt: RowAdapter } {
+/** A bare model file: rows are keyed by the model's feature names (or arrays in its flat order). */
+function modelPredictor(file: string): Predictor {
   const model = loadModelFile(file);
   const categorical = new Set(model.categoricalFeatures);
-  const adapt: RowAdapter = (row, fromCsv) => {
+  const adapt = (row: unknown, fromCsv: boolean): Record<string, unknown> | unknown[] => {
     if (Array.isArray(row)) return row as unknown[];
-    if (typeof row !== 'object' || row === null) throw new RowError('expected a JSON object keyed by feature name, or an array');
+    if (typeof row !== 'object' || row === null)
+      throw new RowError('expected a JSON object keyed by feature name, or an array');
     if (!fromCsv) return row as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row)) out[k] = categorical.has(k) ? v : csvNumber(v, k);
     return out;
   };
-  return { model, adapt };
+  return {
+    predictionTypes: model.predictionTypes,
+    describe: `${model.lossFunction ?? ''} model`,
+    predict: (row, fromCsv, type) => model.predict(adapt(row, fromCsv), { predictionType: type }),
+  };
 }
 
 /** Splits one CSV record (RFC 4180 quoting); `open` is true when a quoted field continues on the next line. */
@@ -121,7 +123,10 @@ function parseCsvRecord(text: string): { fields: string[]; open: boolean } {
 /** Yields [row number, parsed row or parse error] for a JSONL or CSV file, streaming. */
 async function* readRows(file: string): AsyncGenerator<[number, unknown, Error | undefined]> {
   const csv = file.toLowerCase().endsWith('.csv');
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   let header: string[] | undefined;
   let pending = '';
   let n = 0;
@@ -150,7 +155,11 @@ async function* readRows(file: string): AsyncGenerator<[number, unknown, Error |
     if (fields.length === 1 && fields[0] === '') continue;
     n++;
     if (fields.length !== header.length) {
-      yield [n, undefined, new RowError(`has ${fields.length} fields, the header has ${header.length}`)];
+      yield [
+        n,
+        undefined,
+        new RowError(`has ${fields.length} fields, the header has ${header.length}`),
+      ];
       continue;
     }
     yield [n, Object.fromEntries(header.map((h, i) => [h, fields[i]])), undefined];
@@ -158,7 +167,7 @@ async function* readRows(file: string): AsyncGenerator<[number, unknown, Error |
   if (pending !== '') yield [n + 1, undefined, new RowError('has an unterminated quoted field')];
 }
 
-function pick(p: Prediction, type: PredictionType | undefined): Record<string, unknown> {
+function pick(p: Partial<Prediction>, type: PredictionType | undefined): Record<string, unknown> {
   if (type === 'RawFormulaVal') return { raw: p.raw };
   if (type === 'Probability') return { probability: p.probability };
   if (type === 'Class') return { class: p.class };
@@ -167,50 +176,42 @@ function pick(p: Prediction, type: PredictionType | undefined): Record<string, u
 
 /** `catserve predict`: returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        input: { type: 'string' },
-        'prediction-type': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`catserve predict: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const usage = (message: string): number => {
-    process.stderr.write(`catserve predict: ${message}\n${USAGE}\n`);
-    return 2;
-  };
-  if (values.model === undefined || values.input === undefined) return usage('--model and --input are required');
+  const values = parseCommandArgs('predict', USAGE, {
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      input: { type: 'string' },
+      'prediction-type': { type: 'string' },
+    },
+  });
+  if (typeof values === 'number') return values;
+  const usage = (message: string): number => usageError('predict', USAGE, message);
+  if (values.model === undefined || values.input === undefined)
+    return usage('--model and --input are required');
   const type = values['prediction-type'] as PredictionType | undefined;
-  if (type !== undefined && !PREDICTION_TYPES.includes(type)) return usage(`--prediction-type must be one of ${PREDICTION_TYPES.join(', ')}`);
+  if (type !== undefined && !PREDICTION_TYPES.includes(type))
+    return usage(`--prediction-type must be one of ${PREDICTION_TYPES.join(', ')}`);
   if (!existsSync(values.input)) return usage(`no input file ${values.input}`);
   if (!existsSync(values.model)) return usage(`no model at ${values.model}`);
 
-  let loaded: { model: Model; adapt: RowAdapter };
+  let predictor: Predictor;
   try {
-    loaded = statSync(values.model).isDirectory() ? versionAdapter(values.model) : modelAdapter(values.model);
+    predictor = statSync(values.model).isDirectory()
+      ? await versionPredictor(values.model)
+      : modelPredictor(values.model);
   } catch (e) {
-    process.stderr.write(`catserve predict: cannot load ${values.model}: ${(e as Error).message}\n`);
+    process.stderr.write(
+      `catserve predict: cannot load ${values.model}: ${(e as Error).message}\n`,
+    );
     return 1;
   }
-  const { model, adapt } = loaded;
-  if (type !== undefined && !model.predictionTypes.includes(type)) {
-    return usage(`--prediction-type ${type} does not apply to this ${model.lossFunction ?? ''} model (it supports ${model.predictionTypes.join(', ')})`);
+  if (type !== undefined && !predictor.predictionTypes.includes(type)) {
+    return usage(
+      `--prediction-type ${type} does not apply to this ${predictor.describe} (it supports ${predictor.predictionTypes.join(', ')})`,
+    );
   }
 
   const fromCsv = values.input.toLowerCase().endsWith('.csv');
-  const options = { predictionType: type ?? undefined };
   let bad = 0;
   let good = 0;
   let out = '';
@@ -218,12 +219,13 @@ export async function run(argv: string[]): Promise<number> {
     if (out === '') return;
     const chunk = out;
     out = '';
-    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    if (!process.stdout.write(chunk))
+      await new Promise((resolve) => process.stdout.once('drain', resolve));
   };
   for await (const [n, row, parseError] of readRows(values.input)) {
     try {
       if (parseError) throw parseError;
-      const prediction = model.predict(adapt(row, fromCsv), options);
+      const prediction = predictor.predict(row, fromCsv, type);
       out += `${JSON.stringify(pick(prediction, type))}\n`;
       good++;
       if (out.length > 1 << 16) await flush();

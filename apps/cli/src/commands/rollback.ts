@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { runRollback } from '@catserve/deploy/runner';
+import { parseCommandArgs } from '../args.js';
 
 const USAGE = `usage: catserve rollback [--api http://127.0.0.1:3000] [--json]
 
@@ -8,25 +8,14 @@ Asks the server to return to the model version it served before the last swap
 
 /** `catserve rollback`: returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        api: { type: 'string', default: process.env.CATSERVE_API ?? 'http://127.0.0.1:3000' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`catserve rollback: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = parseCommandArgs('rollback', USAGE, {
+    args: argv,
+    options: {
+      api: { type: 'string', default: process.env.CATSERVE_API ?? 'http://127.0.0.1:3000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (typeof values === 'number') return values;
   const json = values.json;
   const print = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   const report = await runRollback({

@@ -26,7 +26,11 @@ SIGTERM or SIGINT drains the server: readiness 503, in-flight requests finish, t
 /** `catserve serve`: runs until SIGTERM/SIGINT; returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
   // --watch may stand alone or take seconds.
-  const args = argv.flatMap((a, i) => (a === '--watch' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? ['--watch=true'] : [a]));
+  const args = argv.flatMap((a, i) =>
+    a === '--watch' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-'))
+      ? ['--watch=true']
+      : [a],
+  );
   let values;
   try {
     ({ values } = parseArgs({
