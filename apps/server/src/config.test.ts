@@ -53,6 +53,31 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ name: '../etc' }, { env: {}, cwd })).toThrow(/plain folder name/);
   });
 
+  it('reads the spool limit from --spool-limit or LOG_SPOOL_LIMIT, in bytes or with a unit (default 1 GiB)', () => {
+    const cwd = dirWithDotEnv();
+    expect(resolveConfig({}, { env: {}, cwd }).spoolLimitBytes).toBe(1024 ** 3);
+    expect(resolveConfig({ spoolLimit: '1048576' }, { env: {}, cwd }).spoolLimitBytes).toBe(1048576);
+    expect(resolveConfig({ spoolLimit: '256MiB' }, { env: {}, cwd }).spoolLimitBytes).toBe(256 * 1024 ** 2);
+    expect(resolveConfig({}, { env: { LOG_SPOOL_LIMIT: '2 GiB' }, cwd }).spoolLimitBytes).toBe(2 * 1024 ** 3);
+    expect(resolveConfig({}, { env: { LOG_SPOOL_LIMIT: '1.5gib' }, cwd }).spoolLimitBytes).toBe(1.5 * 1024 ** 3);
+    expect(resolveConfig({}, { env: { LOG_SPOOL_LIMIT: '500MB' }, cwd }).spoolLimitBytes).toBe(500e6);
+    expect(resolveConfig({ spoolLimit: '64KiB' }, { env: { LOG_SPOOL_LIMIT: '2GiB' }, cwd }).spoolLimitBytes).toBe(65536);
+    expect(resolveConfig({}, { env: {}, cwd: dirWithDotEnv('LOG_SPOOL_LIMIT=32MiB\n') }).spoolLimitBytes).toBe(32 * 1024 ** 2);
+  });
+
+  it('refuses a malformed or unusable spool limit', () => {
+    const cwd = dirWithDotEnv();
+    expect(() => resolveConfig({ spoolLimit: 'lots' }, { env: {}, cwd })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: spool-limit must be a size in bytes or with a unit (KiB, MiB, GiB, KB, MB, GB), got "lots"]`,
+    );
+    expect(() => resolveConfig({ spoolLimit: '10 furlongs' }, { env: {}, cwd })).toThrow(ConfigError);
+    expect(() => resolveConfig({ spoolLimit: '-5MiB' }, { env: {}, cwd })).toThrow(ConfigError);
+    expect(() => resolveConfig({ spoolLimit: '1KiB' }, { env: {}, cwd })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: spool-limit must be between 16384 and 1099511627776 bytes, got 1024]`,
+    );
+    expect(() => resolveConfig({}, { env: { LOG_SPOOL_LIMIT: '2TiB' }, cwd })).toThrow(/between/);
+  });
+
   it('hides passwords of log URLs in messages', () => {
     expect(redactUrl('mysql+pymysql://root:secret@db:3306/mlops')).toBe('mysql+pymysql://root:***@db:3306/mlops');
     expect(redactUrl('sqlite:./data/x.db')).toBe('sqlite:./data/x.db');

@@ -15,6 +15,8 @@ export interface ServeFlags {
   workers?: string | number;
   maxInFlight?: string | number;
   maxLagMs?: string | number;
+  /** Prediction-log spool limit: bytes, or a number with KiB, MiB, GiB (also KB, MB, GB). */
+  spoolLimit?: string | number;
   watch?: boolean | string | number;
 }
 
@@ -36,6 +38,8 @@ export interface ServerConfig {
   adminToken: string | undefined;
   /** Poll the registry every this many ms and deploy a newer valid version (0 = off). */
   watchMs: number;
+  /** Bytes of log records not yet in the database above which predictions get 503 LOG_SPOOL_FULL (per process). */
+  spoolLimitBytes: number;
   limits: ServerLimits;
 }
 
@@ -71,6 +75,13 @@ export const DEFAULT_LIMITS: ServerLimits = {
   shutdownTimeoutMs: 25_000,
 };
 
+// Per process: 1 GiB is about 1.2 million records of the course's 23 fields.
+const DEFAULT_SPOOL_LIMIT_BYTES = 1024 ** 3;
+// A few records: below this every prediction would be refused as soon as the database is away.
+const MIN_SPOOL_LIMIT_BYTES = 16 * 1024;
+const MAX_SPOOL_LIMIT_BYTES = 1024 ** 4;
+const BYTE_UNITS: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+
 const DEFAULT_PORT = 3000;
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_NAME = 'credit_score_classifier';
@@ -98,6 +109,18 @@ function toInt(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+// A size such as `1073741824`, `512MiB`, `1 GiB` or `64KB`, in bytes.
+function parseByteSize(name: string, raw: string, min: number, max: number): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = BYTE_UNITS[(m?.[2] || 'b').toLowerCase()];
+  if (!m || unit === undefined) {
+    throw new ConfigError(`${name} must be a size in bytes or with a unit (KiB, MiB, GiB, KB, MB, GB), got "${raw}"`);
+  }
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (bytes < min || bytes > max) throw new ConfigError(`${name} must be between ${min} and ${max} bytes, got ${bytes}`);
+  return bytes;
 }
 
 function toWatchMs(raw: string | undefined): number {
@@ -140,6 +163,11 @@ export function resolveConfig(
     1,
     600_000,
   );
+  const spoolLimitRaw = firstSet(flags.spoolLimit, env('LOG_SPOOL_LIMIT'));
+  const spoolLimitBytes =
+    spoolLimitRaw === undefined
+      ? DEFAULT_SPOOL_LIMIT_BYTES
+      : parseByteSize('spool-limit', spoolLimitRaw, MIN_SPOOL_LIMIT_BYTES, MAX_SPOOL_LIMIT_BYTES);
   if (!/^[\w.:-]+$|^\[[\da-fA-F:.]+\]$/.test(host)) throw new ConfigError(`host "${host}" is not a host name or address`);
   if (!/^[\w.-]+$/.test(name)) throw new ConfigError(`model name "${name}" must be a plain folder name`);
 
@@ -154,6 +182,7 @@ export function resolveConfig(
     workers,
     adminToken: env('CATSERVE_ADMIN_TOKEN'),
     watchMs: toWatchMs(firstSet(flags.watch, env('CATSERVE_WATCH'))),
+    spoolLimitBytes,
     limits: { ...DEFAULT_LIMITS, maxInFlight, maxEventLoopLagMs },
   };
 }

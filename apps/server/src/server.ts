@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { createPredictionLog, createSink, type PredictionLog, type PredictionSink } from '@catserve/prediction-log';
 import { ActiveModel, type LoadedModel } from './active-model.js';
@@ -13,9 +11,11 @@ import { errorMessage, logEvent } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLocalModelControl, type LocalModelControl, type ModelControl } from './model-control.js';
 import { loadCheckedVersion, resolveStartupVersion } from './model-loader.js';
+import { watchLogHealth } from './log-health.js';
 import { createOpenApiDocument } from './openapi.js';
 import { createPredictionService } from './prediction-service.js';
 import { createAppServices, type ServerState } from './services.js';
+import { prepareSpoolDir } from './spool-dir.js';
 
 /** Options for embedding the server (tests, cluster workers). */
 export interface StartOptions {
@@ -60,15 +60,10 @@ export interface RunningServer {
   shutdown(): Promise<ShutdownReport>;
 }
 
-/** The spool folder of a log URL: records meant for one database never replay into another. */
-export function spoolDirFor(dataDir: string, logDb: string): string {
-  const key = createHash('sha256').update(logDb).digest('hex').slice(0, 12);
-  return join(dataDir, 'spool', key);
-}
-
 /**
- * Loads and checks the model, opens the prediction log, and listens.
- * @throws {ModelRefusedError} when no model can serve; sink errors when the log cannot start.
+ * Loads and checks the model, opens the prediction log, and listens. The log database need not be up: the
+ * writer migrates and writes in the background (retrying), records wait in the spool, and /readyz says so.
+ * @throws {ModelRefusedError} when no model can serve; SinkUrlError for a log URL that cannot work; spool errors.
  */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = { ...config.limits, ...options.limits };
@@ -87,19 +82,19 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   mkdirSync(config.dataDir, { recursive: true });
   let sink: PredictionSink;
   try {
-    sink = await createSink(config.logDb);
-    await sink.migrate();
+    // In a worker thread: no database work (SQLite transactions and fsyncs, INSERT building) on the event loop.
+    sink = await createSink(config.logDb, { thread: true });
   } catch (e) {
     throw new Error(`cannot open the prediction log ${redactUrl(config.logDb)}: ${errorMessage(e)}`, { cause: e });
   }
-  const spoolDir = spoolDirFor(config.dataDir, config.logDb);
-  mkdirSync(spoolDir, { recursive: true });
   const log = createPredictionLog({
     sink,
-    spoolDir,
+    spoolDir: prepareSpoolDir(config.dataDir, config.logDb),
+    spoolLimitBytes: config.spoolLimitBytes,
     ...(options.workerId !== undefined ? { workerId: options.workerId } : {}),
     ...options.log,
   });
+  const logHealth = watchLogHealth(log);
 
   const state: ServerState = { draining: false };
   const shedder = new LoadShedder(limits.maxInFlight, limits.maxEventLoopLagMs);
@@ -180,6 +175,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       const abandoned = timedOut ? open : 0;
       if (timedOut) server.closeAllConnections();
       shedder.stop();
+      logHealth.stop();
       try {
         await log.close();
       } catch (e) {

@@ -10,7 +10,7 @@ import {
   startPrivateMariaDb,
   type PrivateMariaDb,
 } from '@catserve/prediction-log/test-support';
-import { spoolDirFor } from '../src/server.js';
+import { spoolDirFor } from '../src/spool-dir.js';
 import { childPids, spawnServe, type ServeProcess } from './support/child.js';
 import { createRandom, locustFeatures, locustRequest } from './support/locust.js';
 import {
@@ -27,7 +27,7 @@ import {
   waitFor,
   type Shot,
 } from './support/reliability.js';
-import { post, startTestServer } from './support/server.js';
+import { post } from './support/server.js';
 
 const unavailable = privateMariaDbUnavailable();
 
@@ -72,6 +72,12 @@ describe.skipIf(unavailable !== undefined)(
       const random = createRandom(seed);
       return startLoad({ url, connections, phase, body: () => locustRequest(random).body });
     };
+    /** Waits for /readyz 200; resolves with the number of requests that took (the server counts them too). */
+    const ready = async (url: string) => {
+      let polls = 0;
+      await waitFor('/readyz 200', async () => (polls++, (await get(`${url}/readyz`)).status === 200));
+      return polls;
+    };
     const drained = (url: string, timeoutMs = 60_000) =>
       waitFor(
         'the log backlog to drain',
@@ -81,6 +87,71 @@ describe.skipIf(unavailable !== undefined)(
         },
         timeoutMs,
       );
+
+    it('0. starts while MariaDB is down (1 process and --workers 2): serves predictions, /readyz 503, replays once MariaDB is up', async () => {
+      const single = await createDatabase(db, 'start_down');
+      const multi = await createDatabase(db, 'start_down_workers');
+      await db.stop();
+      const startAt = performance.now();
+      const servers = await Promise.all([
+        serve(['--data-dir', dataDir('start-down'), '--log-db', single]),
+        serve(['--workers', '2', '--data-dir', dataDir('start-down-workers'), '--log-db', multi]),
+      ]);
+      const startMs = performance.now() - startAt;
+      let phase = 'down';
+      const loads = servers.map((s, i) => locustLoad(s.url, 4, () => phase, 60 + i));
+      const notReady = await Promise.all(
+        servers.map((s) =>
+          waitFor('/readyz to report the unavailable log', async () => {
+            const r = await get(`${s.url}/readyz`);
+            return r.status === 503 && (r.json as { log: { degraded: boolean } }).log.degraded ? r : undefined;
+          }),
+        ),
+      );
+      for (const r of notReady) {
+        expect(r.json).toMatchObject({ status: 'not_ready', log: { ready: false, degraded: true } });
+        expect((r.json as { reasons: string[] }).reasons.join(' ')).toMatch(/prediction log does not accept writes/);
+      }
+      for (const s of servers) expect((await get(`${s.url}/livez`)).status).toBe(200);
+      await sleep(1500);
+      const during = await Promise.all(servers.map((s) => logMetrics(s.url)));
+      for (const m of during) {
+        expect(m.degraded).toBe(1);
+        expect(m.written).toBe(0);
+        expect(m.queued).toBeGreaterThan(0);
+      }
+
+      await db.start();
+      phase = 'up';
+      await sleep(1000);
+      const shots = await Promise.all(loads.map((l) => l.stop()));
+      await Promise.all(servers.map((s) => drained(s.url)));
+      for (const s of servers) expect((await get(`${s.url}/readyz`)).status).toBe(200);
+
+      const figures: string[] = [];
+      for (const [i, dbUrl] of [single, multi].entries()) {
+        const server = servers[i]!;
+        expect(summarize(shots[i]!)).toEqual({ '200': shots[i]!.length });
+        const ok = okIds(shots[i]!);
+        const logged = await loggedIds(dbUrl);
+        expect(logged.rows).toBe(ok.length);
+        expect(missing(ok, logged.ids)).toEqual([]);
+        server.kill('SIGTERM');
+        expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
+        // One line when the log became unavailable and one when it was back, not one per request.
+        const degradedEvents = server.events.filter((e) => e.event === 'log_degraded');
+        expect(degradedEvents.length).toBeGreaterThanOrEqual(1);
+        expect(degradedEvents.length).toBeLessThanOrEqual(2);
+        expect(String(degradedEvents[0]!.message)).toMatch(/ECONNREFUSED/);
+        expect(server.events.some((e) => e.event === 'log_recovered')).toBe(true);
+        const by = (p: string) => shots[i]!.filter((s) => s.phase === p);
+        figures.push(
+          `${i === 0 ? '1 process' : '--workers 2'}: ${ok.length} predictions (${by('down').length} while down), 0 failed, ${logged.rows} rows, 0 missing, 0 duplicates; ` +
+            `backlog before MariaDB started ${during[i]!.queued} records`,
+        );
+      }
+      report(`start with MariaDB down (both servers listening ${startMs.toFixed(0)} ms after spawn): ${figures.join('; ')}`);
+    });
 
     it('1. MariaDB stopped in the middle of a load: predictions keep succeeding, /readyz and /metrics show the backlog, every prediction is logged once after the restart', async () => {
       const dbUrl = await createDatabase(db, 'outage');
@@ -182,6 +253,8 @@ describe.skipIf(unavailable !== undefined)(
       const dbUrl = await createDatabase(db, 'term_down');
       const dir = dataDir('term-down');
       const first = await serve(['--data-dir', dir, '--log-db', dbUrl]);
+      // The table exists (the writer migrates in the background after "listening").
+      const polls = await ready(first.url);
       let phase = 'up';
       const load = locustLoad(first.url, 8, () => phase, 53);
       await sleep(1000);
@@ -202,7 +275,7 @@ describe.skipIf(unavailable !== undefined)(
         log: { queued: number };
       };
       expect(stopped.abandoned).toBe(0);
-      expect(stopped.requests).toBe(ok.length);
+      expect(stopped.requests).toBe(ok.length + polls);
       expect(stopped.log.queued).toBeGreaterThan(0);
       const spooled = new Set(spooledIds(spoolDirFor(dir, dbUrl)));
 
@@ -281,96 +354,91 @@ describe.skipIf(unavailable !== undefined)(
     it('4. at the spool limit, with MariaDB down: 503 + Retry-After instead of dropping rows; every 200 is logged after recovery', async () => {
       const dbUrl = await createDatabase(db, 'spool_full');
       const limit = 48 * 1024;
-      // In-process (the limit is a writer option, not a CLI flag); real HTTP on 127.0.0.1 all the same.
-      const server = await startTestServer(
-        { logDb: dbUrl },
-        { log: { spoolLimitBytes: limit, flushIntervalMs: 20 } },
+      // The limit as an operator sets it: LOG_SPOOL_LIMIT in the environment (or --spool-limit).
+      const server = await spawnServe(['--port', '0', '--data-dir', dataDir('spool-full'), '--log-db', dbUrl], {
+        LOG_SPOOL_LIMIT: '48KiB',
+      });
+      children.push(server);
+      await ready(server.url);
+      let phase = 'up';
+      const load = locustLoad(server.url, 4, () => phase, 55);
+      await sleep(500);
+      phase = 'down';
+      await db.stop();
+      await waitFor(
+        '503 LOG_SPOOL_FULL answers',
+        () => load.shots.filter((s) => s.code === 'LOG_SPOOL_FULL').length >= 20,
+        30_000,
       );
-      try {
-        let phase = 'up';
-        const load = locustLoad(server.url, 4, () => phase, 55);
-        await sleep(500);
-        phase = 'down';
-        await db.stop();
-        await waitFor(
-          '503 LOG_SPOOL_FULL answers',
-          () => load.shots.filter((s) => s.code === 'LOG_SPOOL_FULL').length >= 20,
-          30_000,
-        );
-        const full = await logMetrics(server.url);
-        // A batch that does not fit is refused whole: no row logged for an answer never given.
-        const random = createRandom(56);
-        const batch = await post(`${server.url}/predict_batch`, {
-          data: Array.from({ length: 5 }, () => locustFeatures(random)),
-        });
-        expect(batch.status).toBe(503);
-        expect(batch.headers.get('retry-after')).toBe('30');
-        phase = 'back';
-        await db.start();
-        await waitFor(
-          'a 200 after the restart',
-          () => load.shots.some((s) => s.phase === 'back' && s.status === 200),
-          30_000,
-        );
-        const shots = await load.stop();
-        await drained(server.url);
+      const full = await logMetrics(server.url);
+      // A batch that does not fit is refused whole: no row logged for an answer never given.
+      const random = createRandom(56);
+      const batch = await post(`${server.url}/predict_batch`, {
+        data: Array.from({ length: 5 }, () => locustFeatures(random)),
+      });
+      expect(batch.status).toBe(503);
+      expect(batch.headers.get('retry-after')).toBe('30');
+      phase = 'back';
+      await db.start();
+      await waitFor(
+        'a 200 after the restart',
+        () => load.shots.some((s) => s.phase === 'back' && s.status === 200),
+        30_000,
+      );
+      const shots = await load.stop();
+      await drained(server.url);
 
-        const summary = summarize(shots);
-        expect(Object.keys(summary).sort()).toEqual(['200', '503:LOG_SPOOL_FULL']);
-        const refused = shots.filter((s) => s.status === 503);
-        expect(refused.every((s) => s.retryAfter === '30')).toBe(true);
-        expect(full.backlogBytes).toBeLessThanOrEqual(limit);
-        expect(full.backlogBytes).toBeGreaterThan(limit / 2);
-        const ok = okIds(shots);
-        const logged = await loggedIds(dbUrl);
-        expect(logged.rows).toBe(ok.length);
-        expect(missing(ok, logged.ids)).toEqual([]);
-        report(
-          `spool limit ${limit} bytes, MariaDB down: ${JSON.stringify(summary)}; backlog at the limit ${full.backlogBytes} bytes / ${full.queued} records; ` +
-            `${logged.rows} rows after recovery = the 200s, 0 missing`,
-        );
-      } finally {
-        await server.dispose();
-      }
+      const summary = summarize(shots);
+      expect(Object.keys(summary).sort()).toEqual(['200', '503:LOG_SPOOL_FULL']);
+      const refused = shots.filter((s) => s.status === 503);
+      expect(refused.every((s) => s.retryAfter === '30')).toBe(true);
+      expect(full.backlogBytes).toBeLessThanOrEqual(limit);
+      expect(full.backlogBytes).toBeGreaterThan(limit / 2);
+      const ok = okIds(shots);
+      const logged = await loggedIds(dbUrl);
+      expect(logged.rows).toBe(ok.length);
+      expect(missing(ok, logged.ids)).toEqual([]);
+      server.kill('SIGTERM');
+      expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
+      report(
+        `spool limit ${limit} bytes (LOG_SPOOL_LIMIT=48KiB), MariaDB down: ${JSON.stringify(summary)}; backlog at the limit ${full.backlogBytes} bytes / ${full.queued} records; ` +
+          `${logged.rows} rows after recovery = the 200s, 0 missing`,
+      );
     });
 
     it('4b. a /predict_batch that crosses the spool limit is refused whole: no row is logged for an answer never given', async () => {
       const dbUrl = await createDatabase(db, 'batch_full');
       const limit = 16 * 1024;
-      const server = await startTestServer(
-        { logDb: dbUrl },
-        { log: { spoolLimitBytes: limit, flushIntervalMs: 20 } },
-      );
-      try {
-        await db.stop();
-        const random = createRandom(58);
-        const answered: string[] = [];
-        let refused = 0;
-        for (let i = 0; i < 20 && refused === 0; i++) {
-          const res = await post(`${server.url}/predict_batch`, {
-            data: Array.from({ length: 8 }, () => locustFeatures(random)),
-          });
-          if (res.status === 200) answered.push(...res.headers.get('x-request-id')!.split(', '));
-          else {
-            expect(res.status).toBe(503);
-            expect(res.headers.get('retry-after')).toBe('30');
-            expect(res.json).toMatchObject({ error: { code: 'LOG_SPOOL_FULL' } });
-            refused++;
-          }
+      const server = await serve(['--spool-limit', '16KiB', '--data-dir', dataDir('batch-full'), '--log-db', dbUrl]);
+      await ready(server.url);
+      await db.stop();
+      const random = createRandom(58);
+      const answered: string[] = [];
+      let refused = 0;
+      for (let i = 0; i < 20 && refused === 0; i++) {
+        const res = await post(`${server.url}/predict_batch`, {
+          data: Array.from({ length: 8 }, () => locustFeatures(random)),
+        });
+        if (res.status === 200) answered.push(...res.headers.get('x-request-id')!.split(', '));
+        else {
+          expect(res.status).toBe(503);
+          expect(res.headers.get('retry-after')).toBe('30');
+          expect(res.json).toMatchObject({ error: { code: 'LOG_SPOOL_FULL' } });
+          refused++;
         }
-        expect(refused).toBe(1);
-        expect(answered.length).toBeGreaterThan(0);
-        await db.start();
-        await drained(server.url);
-        const logged = await loggedIds(dbUrl);
-        expect(missing(answered, logged.ids)).toEqual([]);
-        expect(logged.rows).toBe(answered.length);
-        report(
-          `batch at the spool limit (${limit} bytes): ${answered.length / 8} batches of 8 answered and logged, the next refused whole (503), ${logged.rows} rows`,
-        );
-      } finally {
-        await server.dispose();
       }
+      expect(refused).toBe(1);
+      expect(answered.length).toBeGreaterThan(0);
+      await db.start();
+      await drained(server.url);
+      const logged = await loggedIds(dbUrl);
+      expect(missing(answered, logged.ids)).toEqual([]);
+      expect(logged.rows).toBe(answered.length);
+      server.kill('SIGTERM');
+      expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
+      report(
+        `batch at the spool limit (--spool-limit 16KiB = ${limit} bytes): ${answered.length / 8} batches of 8 answered and logged, the next refused whole (503), ${logged.rows} rows`,
+      );
     });
 
     it('5. --workers 2 through a MariaDB outage: every prediction logged exactly once, drains on SIGTERM', async () => {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createTempDatabase, mariaDbFromEnv } from '../test-support/index.js';
-import { createSink, sinkKindOf, SinkUrlError } from './index.js';
+import { createSink, sinkIdentity, sinkKindOf, SinkUrlError } from './index.js';
 import { mariaDbOptionsFromUrl, redactUrl } from './mariadb/options.js';
 import { sqlitePathFromUrl } from './sqlite/options.js';
 
@@ -31,6 +31,31 @@ describe('sinkKindOf', () => {
     expect(() => sinkKindOf('postgres://u:p@h/db')).toThrowErrorMatchingInlineSnapshot(
       `[SinkUrlError: unsupported log database URL scheme "postgres:" (use sqlite:<path>, a file path, mysql://, mariadb:// or mysql+pymysql://)]`,
     );
+  });
+});
+
+describe('sinkIdentity', () => {
+  it.each([
+    ['mysql://catserve:secret@DB.example:3306/mlops', 'mariadb://db.example:3306/mlops'],
+    [
+      'mysql+pymysql://root:root@db.example/mlops?charset=utf8mb4',
+      'mariadb://db.example:3306/mlops',
+    ],
+    ['mariadb://u@[::1]:3307/x%20y', 'mariadb://[::1]:3307/x%20y'],
+    [
+      'mysql://u:p@localhost/mlops?unix_socket=/run/mysqld/mysqld.sock',
+      'mariadb://localhost/mlops?socket=%2Frun%2Fmysqld%2Fmysqld.sock',
+    ],
+    ['sqlite:./data/p.db', 'sqlite:/srv/app/data/p.db'],
+    ['/abs/p.db', 'sqlite:/abs/p.db'],
+    ['sqlite::memory:', 'sqlite::memory:'],
+  ])('%s → %s (no credentials, no driver options)', (url, identity) => {
+    expect(sinkIdentity(url, '/srv/app')).toBe(identity);
+  });
+
+  it('refuses what createSink refuses', () => {
+    expect(() => sinkIdentity('postgres://u:p@h/db')).toThrow(SinkUrlError);
+    expect(() => sinkIdentity('mysql://u:p@h:3306/')).toThrow(SinkUrlError);
   });
 });
 

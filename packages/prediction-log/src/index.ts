@@ -13,7 +13,7 @@
 export type { PredictionRecord } from './record.js';
 export type { PredictionSink } from './sink.js';
 export { MemorySink } from './memory-sink.js';
-export { createSink, sinkKindOf } from './create-sink.js';
+export { createSink, sinkIdentity, sinkKindOf, type CreateSinkOptions } from './create-sink.js';
 export {
   createPredictionLog,
   type PredictionLog,

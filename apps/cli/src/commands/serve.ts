@@ -18,6 +18,10 @@ which overrides .env in the current folder.
   --workers N       worker processes sharing the port (env CATSERVE_WORKERS; default 1)
   --max-in-flight N requests handled at once before 503 + Retry-After (env CATSERVE_MAX_IN_FLIGHT; default 256)
   --max-lag-ms N    sustained event-loop lag that sheds new requests with 503 (env CATSERVE_MAX_LAG_MS; default 200)
+  --spool-limit SIZE
+                    most bytes of log records waiting for the database (spooled while it is down) per
+                    process; beyond it predictions get 503 LOG_SPOOL_FULL. Bytes or with a unit: 256MiB,
+                    2GiB, 500MB (env LOG_SPOOL_LIMIT; default 1GiB)
   --watch [SECS]    deploy a newer valid registry version when one appears (poll every SECS, default 10)
 
 Admin routes (POST /admin/models, /admin/rollback) exist only when CATSERVE_ADMIN_TOKEN is set.
@@ -47,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         'max-in-flight': { type: 'string' },
         'max-lag-ms': { type: 'string' },
+        'spool-limit': { type: 'string' },
         watch: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -72,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       workers: values.workers,
       maxInFlight: values['max-in-flight'],
       maxLagMs: values['max-lag-ms'],
+      spoolLimit: values['spool-limit'],
       watch: values.watch,
     });
   } catch (e) {

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSink } from '@catserve/prediction-log';
+import { sinkIdentity } from '@catserve/prediction-log';
 import { AggregatorRegistry } from 'prom-client';
 import { redactUrl, type ServerConfig } from '../config.js';
 import { errorMessage, logEvent } from '../logger.js';
@@ -28,7 +28,7 @@ function servedVersionOf(dir: string): { version: string; creationTime: string }
 /**
  * Runs `config.workers` worker processes on one port (node:cluster). Workers re-run this process's
  * main script (the usual node:cluster pattern), whose `serve()` call turns into `runWorker`. The primary resolves the
- * model once, migrates the log table once, restarts crashed workers on the same spool, aggregates
+ * model once, checks the log URL, restarts crashed workers on the same spool, aggregates
  * /metrics, coordinates model swaps (prepare on every worker, then commit) and drains on SIGTERM/SIGINT.
  * Resolves with the exit code once every worker has stopped.
  */
@@ -36,12 +36,9 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
   const ref = { registry: config.registry, name: config.name };
   let activeDir = await resolveStartupVersion(ref, config.model);
   let previousDir: string | undefined;
-  const sink = await createSink(config.logDb);
-  try {
-    await sink.migrate();
-  } finally {
-    await sink.close();
-  }
+  // A log URL that cannot work fails the start at once; the database itself need not be up (each worker's
+  // writer migrates, retrying, and spools meanwhile; concurrent migrations are serialised by the sink).
+  sinkIdentity(config.logDb);
 
   const aggregator = new AggregatorRegistry();
   const workers = new Map<number, Worker>();
