@@ -11,7 +11,6 @@ const MAGIC_LO = 0x4954cb65;
 const KIND_CAT = 0;
 const KIND_FLOAT = 1;
 const KIND_EXACT = 2;
-const SLOT_SIZE = 2;
 
 // MAGIC * (th:tl) mod 2^64 is computed inline where needed (a function call with a second
 // return value costs more than the multiply): with 16-bit limbs of tl,
@@ -53,17 +52,12 @@ export class CtrEvaluator {
   private readonly tableNode: Int32Array;
   private readonly tableMask: Int32Array;
   private readonly tableBase: Int32Array;
-  /** Open-addressing slots of all tables, SLOT_SIZE int32s each: key lo word, entry (-1 = empty). */
+  /** Open-addressing slots of all tables (see the constructor), and the same memory as float32 values. */
   private readonly slots: Int32Array;
-  /** Key hi words, per table entry-major from `tableKeyBase`, checked once the lo word matches. */
-  private readonly keyHi: Int32Array;
-  private readonly tableKeyBase: Int32Array;
-  /** Per table: where its CTR values start in `tableValues`, and how many CTRs read it. */
-  private readonly tableValueBase: Int32Array;
-  private readonly tableCtrs: Int32Array;
-  private readonly tableEntries: Int32Array;
-  /** Per table, entry-major: the (float32) values of all its CTRs for entry e, then those for a missing key. */
-  private readonly tableValues: Float32Array;
+  private readonly slotValues: Float32Array;
+  private readonly tableStride: Int32Array;
+  /** Per table, the key lo word of its empty slots (hi word 0): a key no entry of the table has. */
+  private readonly emptyLo: Int32Array;
   /** Per used CTR: its table and its column among that table's CTRs. */
   private readonly ctrTable: Int32Array;
   private readonly ctrColumn: Int32Array;
@@ -111,72 +105,77 @@ export class CtrEvaluator {
     this.catMagicHi = new Uint32Array(spec.catFeatures.length);
     this.catMagicLo = new Uint32Array(spec.catFeatures.length);
 
-    // All tables share one slot array; table t owns slots [base, base + mask], load factor <= 0.7.
+    // Per used CTR: its table and its column among that table's CTRs.
+    this.values = new Float64Array(usedCtrs.length);
+    this.ctrTable = new Int32Array(usedCtrs.length);
+    this.ctrColumn = new Int32Array(usedCtrs.length);
+    const tableCtrs = new Int32Array(usedTables.length);
+    usedCtrs.forEach((c, i) => {
+      const t = usedTables.indexOf(spec.ctrs[c]!.table);
+      this.ctrTable[i] = t;
+      this.ctrColumn[i] = tableCtrs[t]!++;
+    });
+
+    // All tables share one slot array; table t owns `capacity` slots of `2 + width` int32s from
+    // tableBase[t]: key lo, key hi, then the (float32) values of its `width` CTRs for that key, so a
+    // lookup touches one cache line. Empty slots hold the table's `empty` key (one no entry has) and
+    // the values of a missing key: a probe stops at the key or at an empty slot and reads the values
+    // after it either way. Load factor <= 0.7.
     this.tableNode = new Int32Array(usedTables.length);
     this.tableMask = new Int32Array(usedTables.length);
     this.tableBase = new Int32Array(usedTables.length);
-    let slotCount = 0;
+    this.tableStride = new Int32Array(usedTables.length);
+    this.emptyLo = new Int32Array(usedTables.length);
+    let total = 0;
     usedTables.forEach((t, i) => {
       let capacity = 2;
       while (capacity * 0.7 < spec.tables[t]!.hashHi.length) capacity *= 2;
       this.tableMask[i] = capacity - 1;
-      this.tableBase[i] = slotCount;
-      slotCount += capacity;
+      this.tableBase[i] = total;
+      this.tableStride[i] = 2 + tableCtrs[i]!;
+      total += capacity * this.tableStride[i];
       const owner = usedCtrs.find((c) => spec.ctrs[c]!.table === t)!;
       this.tableNode[i] = projectionNode.get(spec.ctrs[owner]!.projection)!;
     });
-    this.slots = new Int32Array(slotCount * SLOT_SIZE);
-    for (let k = 0; k < slotCount; k++) this.slots[k * SLOT_SIZE + 1] = -1;
-    this.tableKeyBase = new Int32Array(usedTables.length);
-    let keys = 0;
+    this.slots = new Int32Array(total);
+    this.slotValues = new Float32Array(this.slots.buffer);
     usedTables.forEach((t, i) => {
-      this.tableKeyBase[i] = keys;
-      keys += spec.tables[t]!.hashHi.length;
-    });
-    this.keyHi = new Int32Array(keys);
-    usedTables.forEach((t, i) => {
-      const { hashHi, hashLo } = spec.tables[t]!;
+      const table = spec.tables[t]!;
+      const { hashHi, hashLo } = table;
+      const keys = new Set<string>();
+      for (let e = 0; e < hashHi.length; e++) keys.add(`${hashHi[e]! | 0}:${hashLo[e]! | 0}`);
+      let emptyLo = 0;
+      while (keys.has(`0:${emptyLo}`)) emptyLo++;
+      this.emptyLo[i] = emptyLo;
       const mask = this.tableMask[i]!;
       const base = this.tableBase[i]!;
+      const stride = this.tableStride[i]!;
+      const ctrsOfTable = usedCtrs.flatMap((c, k) => (this.ctrTable[k] === i ? [c] : []));
+      const missing = ctrsOfTable.map((c) => ctrValue(spec.ctrs[c]!, table, -1));
+      for (let b = 0; b <= mask; b++) {
+        const at = base + b * stride;
+        this.slots[at] = emptyLo;
+        this.slots[at + 1] = 0;
+        missing.forEach((v, k) => (this.slotValues[at + 2 + k] = v));
+      }
+      const isEmpty = (at: number): boolean => this.slots[at] === emptyLo && this.slots[at + 1] === 0;
       for (let e = 0; e < hashHi.length; e++) {
-        let b = hashLo[e]! & mask;
-        while (this.slots[(base + b) * SLOT_SIZE + 1] !== -1) b = (b + 1) & mask;
-        const at = (base + b) * SLOT_SIZE;
-        this.slots[at] = hashLo[e]! | 0;
-        this.slots[at + 1] = e;
-        this.keyHi[this.tableKeyBase[i]! + e] = hashHi[e]! | 0;
+        const lo = hashLo[e]! | 0;
+        const hi = hashHi[e]! | 0;
+        let b = lo & mask;
+        let at = base + b * stride;
+        // A repeated key keeps its first entry, as a lookup of the entry list would.
+        while (!isEmpty(at) && !(this.slots[at] === lo && this.slots[at + 1] === hi)) {
+          b = (b + 1) & mask;
+          at = base + b * stride;
+        }
+        if (!isEmpty(at)) continue;
+        this.slots[at] = lo;
+        this.slots[at + 1] = hi;
+        ctrsOfTable.forEach((c, k) => (this.slotValues[at + 2 + k] = ctrValue(spec.ctrs[c]!, table, e)));
       }
     });
     this.rowValueBase = new Int32Array(usedTables.length);
-
-    // Every CTR value a table entry can produce, computed once here (float32 math, see ctr.ts), laid
-    // out so that one row touches one run of values per table.
-    this.values = new Float64Array(usedCtrs.length);
-    this.ctrTable = new Int32Array(usedCtrs.length);
-    this.ctrColumn = new Int32Array(usedCtrs.length);
-    this.tableCtrs = new Int32Array(usedTables.length);
-    usedCtrs.forEach((c, i) => {
-      const t = usedTables.indexOf(spec.ctrs[c]!.table);
-      this.ctrTable[i] = t;
-      this.ctrColumn[i] = this.tableCtrs[t]!++;
-    });
-    this.tableValueBase = new Int32Array(usedTables.length);
-    this.tableEntries = Int32Array.from(usedTables, (t) => spec.tables[t]!.hashHi.length);
-    let total = 0;
-    usedTables.forEach((t, i) => {
-      this.tableValueBase[i] = total;
-      total += (spec.tables[t]!.hashHi.length + 1) * this.tableCtrs[i]!;
-    });
-    this.tableValues = new Float32Array(total);
-    usedCtrs.forEach((c, i) => {
-      const ctr = spec.ctrs[c]!;
-      const table = spec.tables[ctr.table]!;
-      const t = this.ctrTable[i]!;
-      const width = this.tableCtrs[t]!;
-      const base = this.tableValueBase[t]!;
-      for (let e = 0; e < table.hashHi.length; e++) this.tableValues[base + e * width + this.ctrColumn[i]!] = ctrValue(ctr, table, e);
-      this.tableValues[base + table.hashHi.length * width + this.ctrColumn[i]!] = ctrValue(ctr, table, -1);
-    });
     this.stride = stride;
     this.blockValues = new Float64Array(usedCtrs.length * stride);
     this.blockNodeHi = new Uint32Array((n + 1) * stride);
@@ -241,46 +240,41 @@ export class CtrEvaluator {
       const sum = nodeLo[p]! + termLo[n]!;
       const th = nodeHi[p]! + termHi[n]! + +(sum > 0xffffffff);
       const tl = sum >>> 0;
-      const a0 = tl & 0xffff;
-      const a1 = tl >>> 16;
-      const p00 = a0 * 0xcb65;
-      const p01 = a0 * 0x4954;
-      const p10 = a1 * 0xcb65;
-      const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-      nodeHi[n] = a1 * 0x4954 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(tl, MAGIC_HI) + Math.imul(th, MAGIC_LO);
-      nodeLo[n] = (mid << 16) | (p00 & 0xffff);
+      const high = Math.floor(((tl >>> 16) * MAGIC_LO + Math.floor(((tl & 0xffff) * MAGIC_LO) / 65536)) / 65536);
+      nodeHi[n] = high + Math.imul(tl, MAGIC_HI) + Math.imul(th, MAGIC_LO);
+      nodeLo[n] = Math.imul(tl, MAGIC_LO);
     }
     const slots = this.slots;
-    const keyHi = this.keyHi;
     const tableNode = this.tableNode;
     const tableMask = this.tableMask;
     const tableBase = this.tableBase;
-    const tableKeyBase = this.tableKeyBase;
+    const tableStride = this.tableStride;
+    const emptyLo = this.emptyLo;
+    const rowValueBase = this.rowValueBase;
     for (let t = 0; t < tableNode.length; t++) {
       const node = tableNode[t]!;
       const hh = nodeHi[node]! | 0;
       const hl = nodeLo[node]! | 0;
       const mask = tableMask[t]!;
       const base = tableBase[t]!;
-      const keyBase = tableKeyBase[t]!;
+      const stride = tableStride[t]!;
+      const empty = emptyLo[t]!;
       let b = hl & mask;
-      let entry: number;
+      let at = base + b * stride;
       for (;;) {
-        const at = (base + b) * SLOT_SIZE;
-        entry = slots[at + 1]!;
-        if (entry === -1 || (slots[at] === hl && keyHi[keyBase + entry] === hh)) break;
+        const lo = slots[at]!;
+        const hi = slots[at + 1]!;
+        if ((lo === hl && hi === hh) || (lo === empty && hi === 0)) break;
         b = (b + 1) & mask;
+        at = base + b * stride;
       }
-      const width = this.tableCtrs[t]!;
-      // A missing key reads the row after the last entry.
-      this.rowValueBase[t] = this.tableValueBase[t]! + (entry + +(entry === -1) * (this.tableEntries[t]! + 1)) * width;
+      rowValueBase[t] = at + 2;
     }
     const values = this.values;
-    const tableValues = this.tableValues;
-    const rowValueBase = this.rowValueBase;
+    const slotValues = this.slotValues;
     const ctrTable = this.ctrTable;
     const ctrColumn = this.ctrColumn;
-    for (let c = 0; c < values.length; c++) values[c] = tableValues[rowValueBase[ctrTable[c]!]! + ctrColumn[c]!]!;
+    for (let c = 0; c < values.length; c++) values[c] = slotValues[rowValueBase[ctrTable[c]!]! + ctrColumn[c]!]!;
   }
 
   /** `compute` for rows 0..count-1 of a column-major block (value j of row r at [j * stride + r]). */
@@ -345,48 +339,41 @@ export class CtrEvaluator {
         const th = nodeHi[pat + r]! + termHi[r]! + +(sum > 0xffffffff);
         // MAGIC * (th:tl), inlined: this is the hottest loop of CTR models.
         const tl = sum >>> 0;
-        const a0 = tl & 0xffff;
-        const a1 = tl >>> 16;
-        const p00 = a0 * 0xcb65;
-        const p01 = a0 * 0x4954;
-        const p10 = a1 * 0xcb65;
-        const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-        nodeHi[at + r] = a1 * 0x4954 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(tl, MAGIC_HI) + Math.imul(th, MAGIC_LO);
-        nodeLo[at + r] = (mid << 16) | (p00 & 0xffff);
+        const high = Math.floor(((tl >>> 16) * MAGIC_LO + Math.floor(((tl & 0xffff) * MAGIC_LO) / 65536)) / 65536);
+        nodeHi[at + r] = high + Math.imul(tl, MAGIC_HI) + Math.imul(th, MAGIC_LO);
+        nodeLo[at + r] = Math.imul(tl, MAGIC_LO);
       }
     }
     const slots = this.slots;
-    const keyHi = this.keyHi;
     const rowBase = this.blockRowBase;
     for (let t = 0; t < this.tableNode.length; t++) {
       const node = this.tableNode[t]! * S;
       const mask = this.tableMask[t]!;
       const base = this.tableBase[t]!;
-      const keyBase = this.tableKeyBase[t]!;
-      const width = this.tableCtrs[t]!;
-      const valueBase = this.tableValueBase[t]!;
-      const missing = this.tableEntries[t]! + 1;
+      const stride = this.tableStride[t]!;
+      const empty = this.emptyLo[t]!;
       for (let r = 0; r < count; r++) {
         const hh = nodeHi[node + r]! | 0;
         const hl = nodeLo[node + r]! | 0;
         let b = hl & mask;
-        let entry: number;
+        let at = base + b * stride;
         for (;;) {
-          const at = (base + b) * SLOT_SIZE;
-          entry = slots[at + 1]!;
-          if (entry === -1 || (slots[at] === hl && keyHi[keyBase + entry] === hh)) break;
+          const lo = slots[at]!;
+          const hi = slots[at + 1]!;
+          if ((lo === hl && hi === hh) || (lo === empty && hi === 0)) break;
           b = (b + 1) & mask;
+          at = base + b * stride;
         }
-        rowBase[t * S + r] = valueBase + (entry + +(entry === -1) * missing) * width;
+        rowBase[t * S + r] = at + 2;
       }
     }
     const values = this.blockValues;
-    const tableValues = this.tableValues;
+    const slotValues = this.slotValues;
     for (let c = 0; c < this.ctrTable.length; c++) {
       const rb = this.ctrTable[c]! * S;
       const column = this.ctrColumn[c]!;
       const at = c * S;
-      for (let r = 0; r < count; r++) values[at + r] = tableValues[rowBase[rb + r]! + column]!;
+      for (let r = 0; r < count; r++) values[at + r] = slotValues[rowBase[rb + r]! + column]!;
     }
   }
 }
