@@ -1,5 +1,7 @@
 // A tiny local timing script (not a benchmark suite, no assertions): load time, single-row latency
-// and batch throughput on the shipped credit model, cycling through its distinct golden rows.
+// and batch throughput on the shipped credit model, cycling through its distinct golden rows; then
+// the same on the benchmarks' large synthetic model when its cache exists (`pnpm bench --only
+// evaluator --quick` creates benchmarks/.cache/large), cycling through its first 2,000 rows.
 //   node --conditions=@catserve/source --import tsx packages/catboost/scripts/timing.ts [version folder]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,3 +53,16 @@ time('scaler.transformRow + predict(object)', 50_000, (i) => model.predict(scale
 const reps = 20;
 time(`predictBatch(${rows.length} objects) per row`, reps * rows.length, (i) => (i % rows.length === 0 ? model.predictBatch(rows) : undefined));
 time(`predictBatch(${rows.length} arrays) per row`, reps * rows.length, (i) => (i % rows.length === 0 ? model.predictBatch(arrays) : undefined));
+
+const large = resolve(import.meta.dirname, '..', '..', '..', 'benchmarks', '.cache', 'large');
+if (existsSync(join(large, 'rows.json')) && existsSync(join(large, 'model.json.gz'))) {
+  const t0 = performance.now();
+  const big = loadModelFile(join(large, 'model.json.gz'));
+  const bigLoadMs = performance.now() - t0;
+  const data = JSON.parse(readFileSync(join(large, 'rows.json'), 'utf8')) as { features: string[]; rows: unknown[][] };
+  const at = big.featureNames.map((n) => data.features.indexOf(n));
+  const bigRows: Row[] = data.rows.slice(0, 2000).map((r) => at.map((i) => r[i]));
+  console.log(`\nlarge model ${large}: ${big.treeCount} trees, ${big.featureNames.length} features, dimension ${big.dimension}; load ${bigLoadMs.toFixed(1)} ms`);
+  time('predict(array), all outputs', 5_000, (i) => big.predict(bigRows[i % bigRows.length]!));
+  time(`predictBatch(${bigRows.length} arrays) per row`, 2 * bigRows.length, (i) => (i % bigRows.length === 0 ? big.predictBatch(bigRows) : undefined));
+}
