@@ -20,6 +20,10 @@ export class CompiledModel {
   readonly floatBlock: Float64Array;
   readonly catBlock: Int32Array;
   private readonly condBlock: Uint8Array;
+  /** condBlock read four rows at a time, and the block's leaf indices as int32 words / bytes. */
+  private readonly condWords: Int32Array;
+  private readonly idxWords: Int32Array;
+  private readonly idxBytes: Uint8Array;
   private readonly sumBlock: Float64Array;
   private readonly depthOffsets: Int32Array;
 
@@ -95,6 +99,9 @@ export class CompiledModel {
     this.floatBlock = new Float64Array(spec.floatFeatures.length * BLOCK);
     this.catBlock = new Int32Array(spec.catFeatures.length * BLOCK);
     this.condBlock = new Uint8Array(n * BLOCK);
+    this.condWords = new Int32Array(this.condBlock.buffer);
+    this.idxWords = new Int32Array(BLOCK / 4);
+    this.idxBytes = new Uint8Array(this.idxWords.buffer);
     this.sumBlock = new Float64Array(D * BLOCK);
     this.depthOffsets = new Int32Array(64);
 
@@ -308,11 +315,43 @@ export class CompiledModel {
       const tc = this.treeConds;
       const ls = this.treeLeafStart;
       const offs = this.depthOffsets;
+      const cw = this.condWords;
+      const iw = this.idxWords;
+      const ib = this.idxBytes;
+      const W = S >> 2;
+      const words = (count + 3) >> 2;
       for (let t = treeStart; t < treeEnd; t++) {
         const s0 = cs[t]!;
         const depth = cs[t + 1]! - s0;
-        for (let d = 0; d < depth; d++) offs[d] = tc[s0 + d]! * S;
         const base = ls[t]!;
+        if (depth <= 8) {
+          // Four rows per int32 (SWAR): each condition byte is 0 or 1, so shifting a word by
+          // d < 8 keeps every row's bit inside its own byte, and the bytes of idxWords are the
+          // rows' leaf indices in row order whatever the platform's endianness.
+          for (let w = 0; w < words; w++) iw[w] = 0;
+          for (let d = 0; d < depth; d++) {
+            const o = tc[s0 + d]! * W;
+            for (let w = 0; w < words; w++) iw[w] = iw[w]! | (cw[o + w]! << d);
+          }
+          if (D === 3) {
+            for (let r = 0; r < count; r++) {
+              const off = base + ib[r]! * 3;
+              const at = r * 3;
+              sums[at]! += leaves[off]!;
+              sums[at + 1]! += leaves[off + 1]!;
+              sums[at + 2]! += leaves[off + 2]!;
+            }
+          } else if (D === 1) {
+            for (let r = 0; r < count; r++) sums[r]! += leaves[base + ib[r]!]!;
+          } else {
+            for (let r = 0; r < count; r++) {
+              const off = base + ib[r]! * D;
+              for (let k = 0; k < D; k++) sums[r * D + k]! += leaves[off + k]!;
+            }
+          }
+          continue;
+        }
+        for (let d = 0; d < depth; d++) offs[d] = tc[s0 + d]! * S;
         for (let r = 0; r < count; r++) {
           let idx = 0;
           for (let d = 0; d < depth; d++) idx |= cond[offs[d]! + r]! << d;
