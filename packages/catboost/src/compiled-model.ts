@@ -24,6 +24,8 @@ export class CompiledModel {
   private readonly condWords: Int32Array;
   private readonly idxWords: Int32Array;
   private readonly idxBytes: Uint8Array;
+  private readonly idxWords2: Int32Array;
+  private readonly idxBytes2: Uint8Array;
   private readonly sumBlock: Float64Array;
   private readonly depthOffsets: Int32Array;
 
@@ -102,6 +104,8 @@ export class CompiledModel {
     this.condWords = new Int32Array(this.condBlock.buffer);
     this.idxWords = new Int32Array(BLOCK / 4);
     this.idxBytes = new Uint8Array(this.idxWords.buffer);
+    this.idxWords2 = new Int32Array(BLOCK / 4);
+    this.idxBytes2 = new Uint8Array(this.idxWords2.buffer);
     this.sumBlock = new Float64Array(D * BLOCK);
     this.depthOffsets = new Int32Array(64);
 
@@ -318,6 +322,8 @@ export class CompiledModel {
       const cw = this.condWords;
       const iw = this.idxWords;
       const ib = this.idxBytes;
+      const iw2 = this.idxWords2;
+      const ib2 = this.idxBytes2;
       const W = S >> 2;
       const words = (count + 3) >> 2;
       for (let t = treeStart; t < treeEnd; t++) {
@@ -332,6 +338,28 @@ export class CompiledModel {
           for (let d = 0; d < depth; d++) {
             const o = tc[s0 + d]! * W;
             for (let w = 0; w < words; w++) iw[w] = iw[w]! | (cw[o + w]! << d);
+          }
+          const s1 = cs[t + 1]!;
+          if (D === 3 && t + 1 < treeEnd && cs[t + 2]! - s1 <= 8) {
+            const depth2 = cs[t + 2]! - s1;
+            // Two trees per pass over the rows: (sum + a) + b is the same double as adding a,
+            // then b, so the per-row tree order is kept while each sum is loaded and stored once.
+            for (let w = 0; w < words; w++) iw2[w] = 0;
+            for (let d = 0; d < depth2; d++) {
+              const o = tc[s1 + d]! * W;
+              for (let w = 0; w < words; w++) iw2[w] = iw2[w]! | (cw[o + w]! << d);
+            }
+            const base2 = ls[t + 1]!;
+            for (let r = 0; r < count; r++) {
+              const off = base + ib[r]! * 3;
+              const off2 = base2 + ib2[r]! * 3;
+              const at = r * 3;
+              sums[at] = sums[at]! + leaves[off]! + leaves[off2]!;
+              sums[at + 1] = sums[at + 1]! + leaves[off + 1]! + leaves[off2 + 1]!;
+              sums[at + 2] = sums[at + 2]! + leaves[off + 2]! + leaves[off2 + 2]!;
+            }
+            t++;
+            continue;
           }
           if (D === 3) {
             for (let r = 0; r < count; r++) {
