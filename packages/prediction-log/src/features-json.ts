@@ -1,19 +1,19 @@
 import type { PredictionRecord } from './record.js';
 
 // The writer serialises `features` once for the spool line; the SQL sinks reuse that text instead of
-// stringifying again. Keyed by the record object, so nothing leaks once the record is written.
-const cache = new WeakMap<PredictionRecord, string>();
+// stringifying again. It rides on the writer's own copy of the record (a symbol-keyed property: cheaper than
+// a WeakMap lookup on the hot path), so it lives exactly as long as the record.
+const FEATURES_JSON = Symbol('catserve.featuresJson');
 
+type WithFeaturesJson = PredictionRecord & { [FEATURES_JSON]?: string };
+
+/** Attaches the features' JSON text to a record this package owns (never to a caller's object). */
 export function rememberFeaturesJson(record: PredictionRecord, json: string): void {
-  cache.set(record, json);
+  // Not enumerable: `{ ...record, prediction: 'x' }` must not carry the old text along.
+  Object.defineProperty(record, FEATURES_JSON, { value: json, writable: true, configurable: true });
 }
 
-/** The record's features as JSON text, serialised at most once per record. */
+/** The record's features as JSON text, serialised at most once for records this package made. */
 export function featuresJsonOf(record: PredictionRecord): string {
-  let json = cache.get(record);
-  if (json === undefined) {
-    json = JSON.stringify(record.features);
-    cache.set(record, json);
-  }
-  return json;
+  return (record as WithFeaturesJson)[FEATURES_JSON] ?? JSON.stringify(record.features);
 }

@@ -13,6 +13,16 @@ export interface EncodedRecord {
   bytes: number;
 }
 
+// The spool line also rides on the private copy: a threaded sink ships a batch as these lines, one string.
+const SPOOL_LINE = Symbol('catserve.spoolLine');
+
+type WithSpoolLine = PredictionRecord & { [SPOOL_LINE]?: string };
+
+/** The record as one spool line (with its newline): the one made when it was enqueued, or a new one. */
+export function spoolLineOf(r: PredictionRecord): string {
+  return (r as WithSpoolLine)[SPOOL_LINE] ?? encodeRecord(r).line;
+}
+
 export function encodeRecord(r: PredictionRecord): EncodedRecord {
   let featuresJson: string | undefined;
   try {
@@ -37,6 +47,7 @@ export function encodeRecord(r: PredictionRecord): EncodedRecord {
     `{"r":${JSON.stringify(r.requestId)},"c":${JSON.stringify(r.customerId)},"p":${JSON.stringify(r.prediction)}` +
     `,"k":${r.confidence},"e":${r.elapsedMs},"m":${JSON.stringify(r.modelVersion)},"t":${r.createdAt.getTime()}` +
     `${FEATURES_KEY}${featuresJson}}\n`;
+  Object.defineProperty(record, SPOOL_LINE, { value: line, writable: true, configurable: true });
   return { record, line, bytes: Buffer.byteLength(line) };
 }
 
@@ -91,5 +102,10 @@ export function decodeLine(line: string): PredictionRecord | undefined {
   const at = line.indexOf(FEATURES_KEY);
   if (at > 0 && line.endsWith('}'))
     rememberFeaturesJson(record, line.slice(at + FEATURES_KEY.length, -1));
+  Object.defineProperty(record, SPOOL_LINE, {
+    value: `${line}\n`,
+    writable: true,
+    configurable: true,
+  });
   return record;
 }

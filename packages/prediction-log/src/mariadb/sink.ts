@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { asc, count, sql } from 'drizzle-orm';
+import { asc, count, getTableName } from 'drizzle-orm';
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2';
 import { migrate } from 'drizzle-orm/mysql2/migrator';
 import mysql from 'mysql2/promise';
@@ -13,8 +13,71 @@ import { predictionLog } from './schema.js';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/mariadb', import.meta.url));
 const MIGRATIONS_TABLE = '__prediction_log_migrations';
-const ROWS_PER_INSERT = 500;
 const MIGRATION_LOCK_WAIT_S = 60;
+// Rows per INSERT statement: powers of two up to this, so each connection prepares at most 9 statements.
+const MAX_ROWS_PER_INSERT = 256;
+
+const INSERT_COLUMNS = [
+  predictionLog.requestId,
+  predictionLog.customerId,
+  predictionLog.features,
+  predictionLog.prediction,
+  predictionLog.confidence,
+  predictionLog.elapsedMs,
+  predictionLog.modelVersion,
+  predictionLog.createdAt,
+];
+const insertSqlCache = new Map<number, string>();
+
+// `INSERT ... VALUES (?,...),... ON DUPLICATE KEY UPDATE id = id` for `rows` rows: idempotent on request_id
+// (not INSERT IGNORE, which would also turn truncation and other data errors into warnings).
+function insertSql(rows: number): string {
+  let text = insertSqlCache.get(rows);
+  if (text === undefined) {
+    const placeholders = `(${INSERT_COLUMNS.map(() => '?').join(',')})`;
+    text =
+      `INSERT INTO \`${getTableName(predictionLog)}\` (${INSERT_COLUMNS.map((c) => `\`${c.name}\``).join(', ')}) ` +
+      `VALUES ${Array.from({ length: rows }, () => placeholders).join(',')} ` +
+      `ON DUPLICATE KEY UPDATE \`${predictionLog.id.name}\` = \`${predictionLog.id.name}\``;
+    insertSqlCache.set(rows, text);
+  }
+  return text;
+}
+
+function insertValues(
+  batch: readonly PredictionRecord[],
+  start: number,
+  rows: number,
+): (string | number)[] {
+  const values: (string | number)[] = [];
+  for (let i = start; i < start + rows; i++) {
+    const r = batch[i]!;
+    values.push(
+      r.requestId,
+      r.customerId,
+      featuresJsonOf(r),
+      r.prediction,
+      r.confidence,
+      r.elapsedMs,
+      r.modelVersion,
+      // datetime(6) as drizzle writes it: UTC, no zone suffix
+      r.createdAt.toISOString().replace('T', ' ').replace('Z', ''),
+    );
+  }
+  return values;
+}
+
+/** Splits `n` rows into statements of power-of-two sizes (largest first). */
+function insertChunks(n: number): number[] {
+  const chunks: number[] = [];
+  for (let left = n; left > 0;) {
+    let size = MAX_ROWS_PER_INSERT;
+    while (size > left) size >>= 1;
+    chunks.push(size);
+    left -= size;
+  }
+  return chunks;
+}
 
 /** Options of createMariaDbSink (the URL's query parameters take precedence). */
 export interface MariaDbSinkOptions {
@@ -77,30 +140,31 @@ class MariaDbSink implements PredictionSink {
   write(batch: readonly PredictionRecord[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
     return this.#run(`write of ${batch.length} rows`, async () => {
-      const insert = async (db: MySql2Database, start: number): Promise<void> => {
-        const rows = batch.slice(start, start + ROWS_PER_INSERT).map((r) => ({
-          requestId: r.requestId,
-          customerId: r.customerId,
-          features: featuresJsonOf(r),
-          prediction: r.prediction,
-          confidence: r.confidence,
-          elapsedMs: r.elapsedMs,
-          modelVersion: r.modelVersion,
-          createdAt: r.createdAt,
-        }));
-        // Not INSERT IGNORE, which would also turn truncation and other data errors into warnings.
-        await db
-          .insert(predictionLog)
-          .values(rows)
-          .onDuplicateKeyUpdate({ set: { id: sql`id` } });
-      };
-      if (batch.length <= ROWS_PER_INSERT) {
-        await insert(this.#db, 0);
-      } else {
-        await this.#db.transaction(async (tx) => {
-          for (let start = 0; start < batch.length; start += ROWS_PER_INSERT)
-            await insert(tx, start);
-        });
+      // Server-side prepared statements (binary protocol): parameters are never formatted into SQL text.
+      // Building the same multi-row INSERT through drizzle's query builder cost ~40 µs of CPU per row, 4x
+      // the whole write; the statements come from the drizzle schema, and reads and migrations stay drizzle's.
+      const chunks = insertChunks(batch.length);
+      if (chunks.length === 1) {
+        await this.#pool.execute(insertSql(batch.length), insertValues(batch, 0, batch.length));
+        return;
+      }
+      const conn = await this.#pool.getConnection();
+      let fatal = false;
+      try {
+        await conn.beginTransaction();
+        let start = 0;
+        for (const rows of chunks) {
+          await conn.execute(insertSql(rows), insertValues(batch, start, rows));
+          start += rows;
+        }
+        await conn.commit();
+      } catch (error) {
+        fatal = (error as { fatal?: unknown }).fatal === true;
+        if (!fatal) await conn.rollback().catch(() => undefined);
+        throw error;
+      } finally {
+        if (fatal) conn.destroy();
+        else conn.release();
       }
     });
   }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSink, sinkKindOf } from '../create-sink.js';
 import type { PredictionSink } from '../sink.js';
-import { fromWireRow, toWireError, type SinkReply, type SinkRequest } from './wire.js';
+import { recordsOfLines, toWireError, type SinkReply, type SinkRequest } from './wire.js';
 
 // The body of a threaded sink: the real SQLite or MariaDB sink, driven by messages from the writer's thread.
 // better-sqlite3 blocks its thread for a whole transaction (and its fsync); here that thread is not the
@@ -28,7 +28,7 @@ async function run(sink: PredictionSink, request: SinkRequest): Promise<unknown>
     case 'migrate':
       return sink.migrate();
     case 'write':
-      return sink.write((request.rows ?? []).map(fromWireRow));
+      return sink.write(recordsOfLines(request.lines ?? ''));
     case 'count':
       return sink.count();
     case 'readAll':

@@ -4,13 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { SinkWriteError } from '../errors.js';
 import type { PredictionRecord } from '../record.js';
 import type { PredictionSink } from '../sink.js';
-import {
-  toWireRow,
-  type SinkOp,
-  type SinkReply,
-  type SinkRequest,
-  type WireError,
-} from './wire.js';
+import { spoolLineOf } from '../spool-line.js';
+import type { SinkOp, SinkReply, SinkRequest, WireError } from './wire.js';
 
 interface Pending {
   op: SinkOp;
@@ -57,7 +52,9 @@ class ThreadedSink implements PredictionSink {
 
   write(batch: readonly PredictionRecord[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
-    return this.#call('write', batch.map(toWireRow)) as Promise<void>;
+    let lines = '';
+    for (const r of batch) lines += spoolLineOf(r);
+    return this.#call('write', lines) as Promise<void>;
   }
 
   count(): Promise<number> {
@@ -84,7 +81,7 @@ class ThreadedSink implements PredictionSink {
     return this.#closing;
   }
 
-  #call(op: SinkOp, rows?: SinkRequest['rows']): Promise<unknown> {
+  #call(op: SinkOp, lines?: string): Promise<unknown> {
     if (this.#closed) {
       return Promise.reject(
         new SinkWriteError(`${op} failed: the sink is closed`, {
@@ -92,16 +89,20 @@ class ThreadedSink implements PredictionSink {
         }),
       );
     }
-    return this.#send(this.#worker ?? this.#spawn(), op, rows);
+    return this.#send(this.#worker ?? this.#spawn(), op, lines);
   }
 
-  #send(worker: Worker, op: SinkOp, rows?: SinkRequest['rows']): Promise<unknown> {
+  #send(worker: Worker, op: SinkOp, lines?: string): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       // A thread with a request in flight keeps the process alive, like a driver's socket would; an idle one does not.
       if (this.#pending.size === 0) worker.ref();
       this.#pending.set(id, { op, resolve, reject });
-      worker.postMessage({ id, op, ...(rows !== undefined ? { rows } : {}) } satisfies SinkRequest);
+      worker.postMessage({
+        id,
+        op,
+        ...(lines !== undefined ? { lines } : {}),
+      } satisfies SinkRequest);
     });
   }
 

@@ -1,25 +1,16 @@
-import { featuresJsonOf, rememberFeaturesJson } from '../features-json.js';
+import { decodeLine } from '../spool-line.js';
 import type { PredictionRecord } from '../record.js';
 
-// What crosses the thread boundary. A record travels as a flat tuple whose features are the JSON text
-// the writer already made for the spool line, so neither side serialises the features again.
-export type WireRow = [
-  requestId: string,
-  customerId: string,
-  featuresJson: string,
-  prediction: string,
-  confidence: number,
-  elapsedMs: number,
-  modelVersion: string,
-  createdAtMs: number,
-];
+// What crosses the thread boundary. A batch travels as the records' spool lines joined into one string (made
+// when each record was enqueued): one copy of flat text instead of a structured clone of every record.
 
 export type SinkOp = 'migrate' | 'write' | 'count' | 'readAll' | 'ping' | 'close';
 
 export interface SinkRequest {
   id: number;
   op: SinkOp;
-  rows?: WireRow[];
+  /** For `write`: the batch's spool lines, each ending in a newline. */
+  lines?: string;
 }
 
 export interface WireError {
@@ -29,50 +20,18 @@ export interface WireError {
 
 export type SinkReply = { id: number; value?: unknown } | { id: number; error: WireError };
 
-export function toWireRow(r: PredictionRecord): WireRow {
-  return [
-    r.requestId,
-    r.customerId,
-    featuresJsonOf(r),
-    r.prediction,
-    r.confidence,
-    r.elapsedMs,
-    r.modelVersion,
-    r.createdAt.getTime(),
-  ];
-}
-
-// The SQL sinks read the features through featuresJsonOf; the object is parsed only if someone asks.
-class WireRecord implements PredictionRecord {
-  readonly requestId: string;
-  readonly customerId: string;
-  readonly prediction: string;
-  readonly confidence: number;
-  readonly elapsedMs: number;
-  readonly modelVersion: string;
-  readonly createdAt: Date;
-  readonly #featuresJson: string;
-  #features: Record<string, unknown> | undefined;
-
-  constructor(row: WireRow) {
-    this.requestId = row[0];
-    this.customerId = row[1];
-    this.#featuresJson = row[2];
-    this.prediction = row[3];
-    this.confidence = row[4];
-    this.elapsedMs = row[5];
-    this.modelVersion = row[6];
-    this.createdAt = new Date(row[7]);
-    rememberFeaturesJson(this, row[2]);
+/** The records of a `write` request, in order. */
+export function recordsOfLines(lines: string): PredictionRecord[] {
+  const records: PredictionRecord[] = [];
+  for (let start = 0; start < lines.length;) {
+    const end = lines.indexOf('\n', start);
+    const record = decodeLine(lines.slice(start, end === -1 ? lines.length : end));
+    if (record === undefined)
+      throw new Error(`unreadable record line at character ${start} of the batch`);
+    records.push(record);
+    start = end === -1 ? lines.length : end + 1;
   }
-
-  get features(): Record<string, unknown> {
-    return (this.#features ??= JSON.parse(this.#featuresJson) as Record<string, unknown>);
-  }
-}
-
-export function fromWireRow(row: WireRow): PredictionRecord {
-  return new WireRecord(row);
+  return records;
 }
 
 export function toWireError(error: unknown): WireError {
