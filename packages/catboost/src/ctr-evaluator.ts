@@ -310,18 +310,28 @@ export class CtrEvaluator {
     for (let n = 0; n < parent.length; n++) {
       const f = feature[n]! * S;
       const k = kind[n]!;
+      const p = parent[n]!;
+      const pat = p < 0 ? zero : p * S;
+      const at = n * S;
+      if (k === KIND_FLOAT) {
+        // Binarized float elements (most trie nodes): term and hash in one pass over the rows.
+        const border = this.nodeBorder[n]!;
+        for (let r = 0; r < count; r++) {
+          const bit = +(floatBlock[f + r]! > border);
+          const sum = nodeLo[pat + r]! + (-bit & MAGIC_LO);
+          const th = nodeHi[pat + r]! + (-bit & MAGIC_HI) + +(sum > 0xffffffff);
+          const tl = sum >>> 0;
+          const high = Math.floor(((tl >>> 16) * MAGIC_LO + Math.floor(((tl & 0xffff) * MAGIC_LO) / 65536)) / 65536);
+          nodeHi[at + r] = high + Math.imul(tl, MAGIC_HI) + Math.imul(th, MAGIC_LO);
+          nodeLo[at + r] = Math.imul(tl, MAGIC_LO);
+        }
+        continue;
+      }
       // The term MAGIC * b of this node's element, one loop per element kind.
       if (k === KIND_CAT) {
         for (let r = 0; r < count; r++) {
           termHi[r] = catHi[f + r]!;
           termLo[r] = catLo[f + r]!;
-        }
-      } else if (k === KIND_FLOAT) {
-        const border = this.nodeBorder[n]!;
-        for (let r = 0; r < count; r++) {
-          const bit = +(floatBlock[f + r]! > border);
-          termHi[r] = -bit & MAGIC_HI;
-          termLo[r] = -bit & MAGIC_LO;
         }
       } else {
         const value = this.nodeValue[n]!;
@@ -331,9 +341,6 @@ export class CtrEvaluator {
           termLo[r] = -bit & MAGIC_LO;
         }
       }
-      const p = parent[n]!;
-      const pat = p < 0 ? zero : p * S;
-      const at = n * S;
       for (let r = 0; r < count; r++) {
         const sum = nodeLo[pat + r]! + termLo[r]!;
         const th = nodeHi[pat + r]! + termHi[r]! + +(sum > 0xffffffff);
