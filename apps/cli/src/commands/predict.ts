@@ -1,12 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import {
-  InputError,
-  RobustScaler,
-  type Model,
-  type Prediction,
-  type PredictionType,
-} from '@catserve/catboost';
+import { InputError, type Prediction, type PredictionType } from '@catserve/catboost';
 import { loadModelFile } from '@catserve/catboost/node';
 import { loadVersion } from '@catserve/registry';
 import { parseCommandArgs, usageError } from '../args.js';
@@ -171,7 +165,7 @@ function pick(p: Partial<Prediction>, type: PredictionType | undefined): Record<
   if (type === 'RawFormulaVal') return { raw: p.raw };
   if (type === 'Probability') return { probability: p.probability };
   if (type === 'Class') return { class: p.class };
-  return p as unknown as Record<string, unknown>;
+  return p;
 }
 
 /** `catserve predict`: returns the process exit code. */
