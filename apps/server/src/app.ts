@@ -4,7 +4,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type * as z from 'zod';
 import type { ServerLimits } from './config.js';
 import { HttpError } from './errors.js';
-import { readBody, readJsonBody } from './http/body.js';
+import { readBody, readJsonBody, takeJsonBody } from './http/body.js';
 import { createDocsAssets, DOCS_CSP } from './http/docs-page.js';
 import { sendError, sendJson } from './http/respond.js';
 import type { LoadShedder } from './load-shedder.js';
@@ -12,6 +12,7 @@ import { errorMessage, logEvent } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelControl } from './model-control.js';
 import { DeployRequestSchema, PredictBatchRequestSchema, PredictRequestSchema } from './schema/api.js';
+import { acceptPredictBatchRequest, acceptPredictRequest } from './schema/fast-path.js';
 import { summarizeIssues, toFieldIssues } from './schema/issues.js';
 import type { AppServices, ServerState } from './services.js';
 import { appRouter } from './trpc/router.js';
@@ -42,7 +43,10 @@ interface Route {
   methods: Partial<Record<string, Handler>>;
 }
 
-function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+function parseInput<S extends z.ZodType>(schema: S, value: unknown, fast?: (v: unknown) => z.infer<S> | undefined): z.infer<S> {
+  // The precompiled check takes the usual valid request; anything else (and every error message) is zod's.
+  const accepted = fast?.(value);
+  if (accepted !== undefined) return accepted;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error);
@@ -89,10 +93,16 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         label: '/predict',
         shed: true,
         methods: {
-          POST: async (req, res, startedAt) => {
-            const body = parseInput(PredictRequestSchema, await readJsonBody(req, limits.bodyLimitBytes));
-            const out = services.predictions.predict(body.data, startedAt);
-            sendJson(res, 200, out.body, { 'x-request-id': out.requestId });
+          POST: (req, res, startedAt) => {
+            const answer = (json: unknown) => {
+              const body = parseInput(PredictRequestSchema, json, acceptPredictRequest);
+              const out = services.predictions.predict(body.data, startedAt);
+              sendJson(res, 200, out.body, { 'x-request-id': out.requestId });
+            };
+            // Usually the whole body came with the headers: answer in this turn, no Promise.
+            const taken = takeJsonBody(req, limits.bodyLimitBytes);
+            if (taken !== undefined) return answer(taken.value);
+            return readJsonBody(req, limits.bodyLimitBytes).then(answer);
           },
         },
       },
@@ -104,7 +114,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         shed: true,
         methods: {
           POST: async (req, res, startedAt) => {
-            const body = parseInput(PredictBatchRequestSchema, await readJsonBody(req, limits.batchBodyLimitBytes));
+            const body = parseInput(PredictBatchRequestSchema, await readJsonBody(req, limits.batchBodyLimitBytes), acceptPredictBatchRequest);
             const out = services.predictions.predictBatch(body.data, startedAt);
             sendJson(res, 200, out.body, { 'x-request-id': out.requestIds.join(', ') });
           },
@@ -228,7 +238,10 @@ export function createRequestListener(deps: AppDeps): RequestListener {
     const route = lookup(path);
     const label = route?.label ?? 'unmatched';
     const method = req.method ?? 'GET';
+    let admitted = false;
+    // One listener per request: the metrics, and the in-flight slot of an admitted request.
     res.once('close', () => {
+      if (admitted) shedder.leave();
       const status = res.headersSent ? res.statusCode : 499;
       metrics.requests.inc({ route: label, method, status: String(status) });
       metrics.duration.observe({ route: label }, (performance.now() - startedAt) / 1000);
@@ -264,7 +277,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
         req.resume();
         return;
       }
-      res.once('close', () => shedder.leave());
+      admitted = true;
       // Admitted now, computed at the end of this event-loop turn. Run inline, each request would be read,
       // predicted and answered inside its own socket callback: the in-flight count would never pass one and
       // a backlog would wait unseen (in the kernel, in the turn's list of ready sockets). Deferred, every

@@ -60,6 +60,16 @@ export interface RunningServer {
   shutdown(): Promise<ShutdownReport>;
 }
 
+// Longest a start waits for the log database's first answer (a blackholed host: the driver's connect timeout).
+const LOG_FIRST_ANSWER_WAIT_MS = 5000;
+
+async function logAnswered(log: PredictionLog, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!log.ready() && !log.stats().degraded && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /**
  * Loads and checks the model, opens the prediction log, and listens. The log database need not be up: the
  * writer migrates and writes in the background (retrying), records wait in the spool, and /readyz says so.
@@ -95,6 +105,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...options.log,
   });
   const logHealth = watchLogHealth(log);
+  // Listen once the log's database has answered its first migration, either way (or after a few seconds): so a
+  // server whose database is up is ready when it listens, and one whose database is down still starts.
+  await logAnswered(log, LOG_FIRST_ANSWER_WAIT_MS);
 
   const state: ServerState = { draining: false };
   const shedder = new LoadShedder(limits.maxInFlight, limits.maxEventLoopLagMs);

@@ -67,6 +67,26 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+// Decodes and parses a whole JSON body, with the same refusals whichever way it was read.
+function parseJsonBytes(bytes: Buffer, allowEmpty: boolean): unknown {
+  if (bytes.length === 0) {
+    if (allowEmpty) return undefined;
+    throw new HttpError(400, 'MALFORMED_JSON', 'the request body is empty; send a JSON object');
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch (e) {
+    throw new HttpError(400, 'MALFORMED_JSON', 'the request body is not valid UTF-8', { cause: e });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.slice(0, 200) : 'syntax error';
+    throw new HttpError(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${detail}`, { cause: e });
+  }
+}
+
 /**
  * Reads and parses a JSON body. An empty body gives `undefined` when `allowEmpty`.
  * @throws {HttpError} 415 (not JSON), 413 (too large), 400 (malformed JSON or not UTF-8).
@@ -82,21 +102,22 @@ export async function readJsonBody(req: IncomingMessage, limit: number, options:
       headers: { accept: 'application/json' },
     });
   }
-  const bytes = await readBody(req, limit);
-  if (bytes.length === 0) {
-    if (options.allowEmpty) return undefined;
-    throw new HttpError(400, 'MALFORMED_JSON', 'the request body is empty; send a JSON object');
-  }
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch (e) {
-    throw new HttpError(400, 'MALFORMED_JSON', 'the request body is not valid UTF-8', { cause: e });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    const detail = e instanceof Error ? e.message.slice(0, 200) : 'syntax error';
-    throw new HttpError(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${detail}`, { cause: e });
-  }
+  return parseJsonBytes(await readBody(req, limit), options.allowEmpty === true);
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * The parsed JSON body, read at once when the whole request has already arrived (the usual case for a small
+ * body: the HTTP parser buffered it with the headers), without a Promise or stream listeners; undefined when
+ * it has not arrived or is not declared JSON: then `readJsonBody` reads it, with the same answers.
+ * @throws {HttpError} 400 (malformed JSON or not UTF-8), like readJsonBody.
+ */
+export function takeJsonBody(req: IncomingMessage, limit: number): { value: unknown } | undefined {
+  if (!req.complete || req.readableFlowing !== null || req.readableLength > limit) return undefined;
+  if (!isJsonContentType(req.headers['content-type'])) return undefined;
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limit) return undefined;
+  const bytes = (req.read() as Buffer | null) ?? NO_BYTES;
+  return { value: parseJsonBytes(bytes, false) };
 }

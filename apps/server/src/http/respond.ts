@@ -1,18 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import { HttpError } from '../errors.js';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** Writes a JSON answer with its length; extra headers (e.g. Retry-After) are added. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.statusCode = status;
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.setHeader('cache-control', 'no-store');
+  // One writeHead instead of a setHeader per header (headers set earlier, e.g. `connection: close`, are kept).
+  res.writeHead(status, {
+    ...headers,
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 

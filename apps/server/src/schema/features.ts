@@ -1,9 +1,9 @@
 import * as z from 'zod';
 
 // Longest accepted customer id, when it is a string.
-const MAX_ID_LENGTH = 64;
+export const MAX_ID_LENGTH = 64;
 // Longest accepted value of a free-text categorical feature (type_of_loan lists several loans).
-const MAX_CATEGORY_LENGTH = 512;
+export const MAX_CATEGORY_LENGTH = 512;
 
 type Issue = { code: string; input?: unknown };
 
@@ -59,9 +59,9 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, descri
 };
 
 // Credit-mix values the course's service accepts.
-const CREDIT_MIX = ['Good', 'Bad', 'Standard'] as const;
+export const CREDIT_MIX = ['Good', 'Bad', 'Standard'] as const;
 // Payment-of-minimum-amount values the course's service accepts.
-const PAYMENT_OF_MIN_AMOUNT = ['NM', 'Yes', 'No'] as const;
+export const PAYMENT_OF_MIN_AMOUNT = ['NM', 'Yes', 'No'] as const;
 
 /**
  * The 23 fields of one prediction request, in the course's `Features` order: `customer_id`
