@@ -56,7 +56,7 @@ describe('fast path of the request schema', () => {
   });
 
   it('never accepts what zod refuses: every field set to each edge value, missing, or joined by an unknown key', async () => {
-    const base = (await readGoldens((await shippedVersion()).dir))[0]!.input;
+    const base = readGoldens((await shippedVersion()).dir)[0]!.input;
     let accepted = 0;
     let refused = 0;
     for (const field of FAST_PATH_FIELDS) {
@@ -65,7 +65,8 @@ describe('fast path of the request schema', () => {
         if (verdict.accepted) accepted++;
         else refused++;
       }
-      const { [field]: _dropped, ...without } = base;
+      const without = { ...base };
+      delete without[field];
       expect(compare(PredictRequestSchema, acceptPredictRequest, { data: without }).accepted).toBe(false);
     }
     for (const extra of ['nickname', '__proto__', 'constructor', 'toString', 'Age']) {
