@@ -10,7 +10,7 @@ const CHECK_EVERY_MS = 1000;
  */
 export function watchLogHealth(log: PredictionLog): { stop(): void } {
   let degraded = false;
-  const timer = setInterval(() => {
+  const check = (): void => {
     const stats = log.stats();
     if (stats.degraded === degraded) return;
     degraded = stats.degraded;
@@ -19,7 +19,14 @@ export function watchLogHealth(log: PredictionLog): { stop(): void } {
     } else {
       logEvent('info', 'log_recovered', { queued: stats.queued, spool_bytes: stats.spoolBytes, written: stats.written });
     }
-  }, CHECK_EVERY_MS);
+  };
+  const timer = setInterval(check, CHECK_EVERY_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    // A last look, so a change within the last interval before shutdown is still reported.
+    stop: () => {
+      clearInterval(timer);
+      check();
+    },
+  };
 }
