@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { asc, count, sql } from 'drizzle-orm';
+import { asc, count, getTableName, sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { SinkWriteError } from '../errors.js';
@@ -15,7 +15,21 @@ import { predictionLog } from './schema.js';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/sqlite', import.meta.url));
 const MIGRATIONS_TABLE = '__prediction_log_migrations';
-const ROWS_PER_INSERT = 500;
+
+// Built from the drizzle schema's names; idempotent on request_id (the first write wins).
+const INSERT_COLUMNS = [
+  predictionLog.requestId,
+  predictionLog.customerId,
+  predictionLog.features,
+  predictionLog.prediction,
+  predictionLog.confidence,
+  predictionLog.elapsedMs,
+  predictionLog.modelVersion,
+  predictionLog.createdAt,
+];
+const INSERT_SQL =
+  `INSERT INTO "${getTableName(predictionLog)}" (${INSERT_COLUMNS.map((c) => `"${c.name}"`).join(', ')}) ` +
+  `VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT ("${predictionLog.requestId.name}") DO NOTHING`;
 
 /** Options of createSqliteSink. */
 export interface SqliteSinkOptions {
@@ -29,6 +43,7 @@ export interface SqliteSinkOptions {
 interface Connection {
   client: Database.Database;
   db: BetterSQLite3Database;
+  insert?: Database.Statement;
 }
 
 class SqliteSink implements PredictionSink {
@@ -73,28 +88,26 @@ class SqliteSink implements PredictionSink {
 
   write(batch: readonly PredictionRecord[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
-    return this.#run(`write of ${batch.length} rows`, ({ db }) => {
-      db.transaction(
-        (tx) => {
-          for (let start = 0; start < batch.length; start += ROWS_PER_INSERT) {
-            const rows = batch.slice(start, start + ROWS_PER_INSERT).map((r) => ({
-              requestId: r.requestId,
-              customerId: r.customerId,
-              features: featuresJsonOf(r),
-              prediction: r.prediction,
-              confidence: r.confidence,
-              elapsedMs: r.elapsedMs,
-              modelVersion: r.modelVersion,
-              createdAt: r.createdAt,
-            }));
-            tx.insert(predictionLog)
-              .values(rows)
-              .onConflictDoNothing({ target: predictionLog.requestId })
-              .run();
+    return this.#run(`write of ${batch.length} rows`, (conn) => {
+      // One prepared single-row INSERT run per record inside one IMMEDIATE transaction: a few µs per row,
+      // where drizzle's query builder spent ~40 µs building the same multi-row statement.
+      const insert = (conn.insert ??= conn.client.prepare(INSERT_SQL));
+      conn.client
+        .transaction(() => {
+          for (const r of batch) {
+            insert.run(
+              r.requestId,
+              r.customerId,
+              featuresJsonOf(r),
+              r.prediction,
+              r.confidence,
+              r.elapsedMs,
+              r.modelVersion,
+              r.createdAt.toISOString(),
+            );
           }
-        },
-        { behavior: 'immediate' },
-      );
+        })
+        .immediate();
     });
   }
 
