@@ -76,8 +76,8 @@ function isPlainRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The row as FeaturesSchema would output it, or undefined when zod must judge it. */
-export function acceptFeatures(value: unknown): Features | undefined {
+// The row as FeaturesSchema would output it, or undefined when zod must judge it.
+function acceptFeatures(value: unknown): Features | undefined {
   if (!isPlainRecord(value)) return undefined;
   const keys = Object.keys(value);
   if (keys.length !== FIELDS.length) return undefined;
