@@ -7,6 +7,9 @@ import type { PredictionSink } from '../sink.js';
 import { spoolLineOf } from '../spool-line.js';
 import type { SinkOp, SinkReply, SinkRequest, WireError } from './wire.js';
 
+// Longest `close()` waits for the driver to close its connections before the thread is stopped anyway.
+const CLOSE_TIMEOUT_MS = 5000;
+
 interface Pending {
   op: SinkOp;
   resolve: (value: unknown) => void;
@@ -74,7 +77,13 @@ class ThreadedSink implements PredictionSink {
       this.#closed = true;
       const worker = this.#worker;
       if (worker === undefined) return;
-      await this.#send(worker, 'close').catch(() => undefined);
+      // The driver closes its connections in the thread; a database that hangs does not hold the caller.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.#send(worker, 'close').catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
       this.#worker = undefined;
       await worker.terminate();
     })();
